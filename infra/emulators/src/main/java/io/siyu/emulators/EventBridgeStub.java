@@ -120,6 +120,10 @@ public final class EventBridgeStub implements ResponseDefinitionTransformerV2 {
         failures.clear();
     }
 
+    public void clearFailures() {
+        failures.clear();
+    }
+
     /** The next PutEvents calls fail, one per element, in order. */
     public void failNext(Failure... next) {
         failures.addAll(List.of(next));

@@ -172,6 +172,12 @@ public final class AwsEmulators implements AutoCloseable {
         eventBridgeStub.failNext(failures);
     }
 
+    public void clearPutEventsFailures() {
+        if (eventBridgeStub != null) {
+            eventBridgeStub.clearFailures();
+        }
+    }
+
     /**
      * A function's environment as AWS would give it: the template's variables, references
      * resolved against this stack, plus the endpoints and credentials of the emulators and the

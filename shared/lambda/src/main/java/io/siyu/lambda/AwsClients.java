@@ -31,8 +31,9 @@ public final class AwsClients {
                         .socketTimeout(Duration.ofSeconds(5))
                         .build())
                 .region(Region.of(Env.optional("AWS_REGION", "us-east-1")))
-                .overrideConfiguration(c -> c.apiCallAttemptTimeout(Duration.ofSeconds(3))
-                        .apiCallTimeout(Duration.ofSeconds(8)));
+                // Inside the shortest function timeout (the callback's 5 s), retries included.
+                .overrideConfiguration(c -> c.apiCallAttemptTimeout(Duration.ofSeconds(2))
+                        .apiCallTimeout(Duration.ofSeconds(4)));
         String endpoint = Env.optional("AWS_ENDPOINT_URL_" + service.toUpperCase(Locale.ROOT),
                 Env.optional("AWS_ENDPOINT_URL", null));
         if (endpoint != null) {

@@ -18,8 +18,22 @@ public final class Observability {
 
     private Observability() {}
 
-    public static <T> T handle(Context context, Supplier<T> body) {
+    /**
+     * Powertools reads its namespace and service from the process environment, which the local
+     * stack and the tests cannot set per function: take them from {@link Env} instead.
+     */
+    private static Metrics metrics() {
         Metrics metrics = MetricsFactory.getMetricsInstance();
+        metrics.setNamespace(Env.optional("POWERTOOLS_METRICS_NAMESPACE", "Siyu"));
+        String service = Env.optional("POWERTOOLS_SERVICE_NAME", null);
+        if (service != null) {
+            metrics.setDefaultDimensions(software.amazon.lambda.powertools.metrics.model.DimensionSet.of("Service", service));
+        }
+        return metrics;
+    }
+
+    public static <T> T handle(Context context, Supplier<T> body) {
+        Metrics metrics = metrics();
         try {
             return PowertoolsLogging.withLogging(context, body);
         } finally {
@@ -29,7 +43,7 @@ public final class Observability {
 
     /** As {@link #handle(Context, Supplier)}, with the correlation id taken from the event by a JMESPath. */
     public static <T> T handle(Context context, String correlationIdPath, Object event, Supplier<T> body) {
-        Metrics metrics = MetricsFactory.getMetricsInstance();
+        Metrics metrics = metrics();
         try {
             return PowertoolsLogging.withLogging(context, correlationIdPath, event, body);
         } finally {
