@@ -101,6 +101,7 @@ public final class AwsEmulators implements AutoCloseable {
         wecom = new WireMockServer(WireMockConfiguration.options().port(FreePorts.next()).bindAddress("127.0.0.1"));
         wecom.start();
         running.add(wecom::stop);
+        wecomStub().token(WeComStub.ACCESS_TOKEN);
         stack = new StackResources(SamTemplate.load(RepositoryFiles.template()), endpoints, dynamoDb, sqs,
                 eventBridgeStub == null ? eventBridge : null, templateParameters()).create();
         if (eventBridgeStub == null) {
@@ -158,6 +159,11 @@ public final class AwsEmulators implements AutoCloseable {
     /** WireMock standing in for {@code https://qyapi.weixin.qq.com}. */
     public WireMockServer wecom() {
         return wecom;
+    }
+
+    /** The WeCom stub with WeCom's documented replies; gettoken is stubbed after every reset. */
+    public WeComStub wecomStub() {
+        return new WeComStub(wecom);
     }
 
     /** Failure injection for PutEvents; only the in-process stub can do it. */
@@ -219,6 +225,7 @@ public final class AwsEmulators implements AutoCloseable {
     public synchronized void reset() {
         stack.reset();
         wecom.resetAll();
+        wecomStub().token(WeComStub.ACCESS_TOKEN);
         if (eventBridgeStub != null) {
             eventBridgeStub.clear();
         } else {
