@@ -33,6 +33,7 @@ public final class SiyuCli implements Callable<Integer> {
                 .addSubcommand("decrypt", new CryptoCommand.Decrypt(terminal))
                 .addSubcommand("encrypt", new CryptoCommand.Encrypt(terminal));
         CommandLine cli = new CommandLine(new SiyuCli())
+                .addSubcommand("up", new UpCommand(terminal))
                 .addSubcommand("crypto", crypto);
         cli.setOut(new PrintWriter(terminal.out(), true));
         cli.setErr(new PrintWriter(terminal.err(), true));

@@ -253,10 +253,15 @@ public final class LambdaFunction implements AutoCloseable {
         }
     }
 
+    /**
+     * The runtime's serialiser for a type. Event classes are the host's (host-first), so their
+     * serialiser loads what it needs (joda-time, the event models) from the host too; a POJO of
+     * the function's own is read by the runtime's Jackson with the function's class.
+     */
     @SuppressWarnings("unchecked")
     private PojoSerializer<Object> serializer(Type type) {
         if (type instanceof Class<?> c && LambdaEventSerializers.isLambdaSupportedEvent(c.getName())) {
-            return (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(c, loader);
+            return (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(c, RequestHandler.class.getClassLoader());
         }
         return JacksonFactory.getInstance().getSerializer(type);
     }
