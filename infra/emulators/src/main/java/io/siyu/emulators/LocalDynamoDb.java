@@ -1,7 +1,7 @@
 package io.siyu.emulators;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import software.amazon.dynamodb.services.local.main.ServerRunner;
+import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -45,8 +45,8 @@ public final class StackResources implements Intrinsics.Names {
     private final SqsClient sqs;
     private final EventBridgeClient eventBridge;
     private final Map<String, String> parameters;
-    private final Map<String, String> refs = new HashMap<>();
-    private final Map<String, String> attributes = new HashMap<>();
+    private final Map<String, String> refs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> attributes = new java.util.concurrent.ConcurrentHashMap<>();
     private final String region;
 
     /**
@@ -72,7 +72,7 @@ public final class StackResources implements Intrinsics.Names {
 
     /** Creates every table, queue and bus of the template. */
     public StackResources create() {
-        template.resourcesOfType("AWS::DynamoDB::Table").forEach(this::createTable);
+        createTables();
         createQueues(template.resourcesOfType("AWS::SQS::Queue"));
         for (Resource bus : template.resourcesOfType("AWS::Events::EventBus")) {
             String name = Intrinsics.resolve(bus.property("Name"), this);
@@ -88,14 +88,14 @@ public final class StackResources implements Intrinsics.Names {
 
     /** Empties every table (by recreating it) and purges every queue: a clean slate for a test. */
     public void reset() {
-        for (Resource table : template.resourcesOfType("AWS::DynamoDB::Table")) {
+        template.resourcesOfType("AWS::DynamoDB::Table").parallelStream().forEach(table -> {
             try {
                 dynamoDb.deleteTable(b -> b.tableName(tableName(table.logicalId())));
             } catch (ResourceNotFoundException alreadyGone) {
                 // nothing to empty
             }
-            createTable(table);
-        }
+        });
+        createTables();
         for (Resource queue : template.resourcesOfType("AWS::SQS::Queue")) {
             sqs.purgeQueue(b -> b.queueUrl(queueUrl(queue.logicalId())));
         }
@@ -173,6 +173,11 @@ public final class StackResources implements Intrinsics.Names {
     @Override
     public String getAtt(String logicalId, String attribute) {
         return require(attributes.get(logicalId + "." + attribute), logicalId + "." + attribute);
+    }
+
+    /** Tables are independent of each other: create them side by side. */
+    private void createTables() {
+        template.resourcesOfType("AWS::DynamoDB::Table").parallelStream().forEach(this::createTable);
     }
 
     private void createTable(Resource table) {

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.testcontainers.containers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -65,12 +66,14 @@ public final class AwsEmulators implements AutoCloseable {
         String region = "us-east-1";
         switch (target) {
             case IN_PROCESS -> {
-                LocalDynamoDb ddb = track(LocalDynamoDb.start(FreePorts.next(), null));
-                LocalSqs elasticMq = track(LocalSqs.start(FreePorts.next()));
+                // Each emulator spends its start-up loading classes: start them side by side.
+                CompletableFuture<LocalDynamoDb> ddb = CompletableFuture.supplyAsync(() -> LocalDynamoDb.start(FreePorts.next(), null));
+                CompletableFuture<LocalSqs> elasticMq = CompletableFuture.supplyAsync(() -> LocalSqs.start(FreePorts.next()));
                 eventBridgeStub = new EventBridgeStub();
                 WireMockServer bus = eventBridgeStub.start(FreePorts.next());
                 running.add(bus::stop);
-                endpoints = new AwsEndpoints(ddb.endpoint(), elasticMq.endpoint(), URI.create(bus.baseUrl()), region);
+                endpoints = new AwsEndpoints(track(ddb.join()).endpoint(), track(elasticMq.join()).endpoint(),
+                        URI.create(bus.baseUrl()), region);
             }
             case MOTO -> {
                 if (!MotoServer.isInstalled()) {

@@ -4,16 +4,39 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.siyu.dynamodb.ContactItems;
+import io.siyu.dynamodb.DynamoDbChannelStats;
+import io.siyu.dynamodb.DynamoDbChannels;
+import io.siyu.dynamodb.DynamoDbContactDirectory;
+import io.siyu.functions.admin.channels.ChannelRoutes;
+import io.siyu.functions.admin.channels.ChannelService;
+import io.siyu.functions.admin.channels.CustomerRoutes;
 import io.siyu.functions.admin.http.Route;
 import io.siyu.functions.admin.http.Router;
+import io.siyu.lambda.AwsClients;
 import io.siyu.lambda.Env;
+import io.siyu.lambda.Secret;
+import io.siyu.wecom.api.ExternalContactApi;
+import io.siyu.wecom.api.GroupChatApi;
+import io.siyu.wecom.api.WeComClient;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The admin function's configuration and object graph, built once per execution environment. */
-record AdminConfig(String corpId) {
+record AdminConfig(String corpId, String contactsTable, String channelsTable, String channelStatsTable,
+                   String wecomBaseUrl, Secret wecomSecret) {
 
     static AdminConfig fromEnvironment() {
-        return new AdminConfig(Env.required("WECOM_CORP_ID"));
+        return new AdminConfig(
+                Env.required("WECOM_CORP_ID"),
+                Env.required("CONTACTS_TABLE"),
+                Env.required("CHANNELS_TABLE"),
+                Env.required("CHANNEL_STATS_TABLE"),
+                Env.optional("WECOM_API_BASE_URL", "https://qyapi.weixin.qq.com"),
+                Secret.fromEnvironment("WECOM_SECRET"));
     }
 
     static ObjectMapper json() {
@@ -25,8 +48,16 @@ record AdminConfig(String corpId) {
     }
 
     Router router() {
+        DynamoDbClient dynamoDb = AwsClients.configure(DynamoDbClient.builder(), "DYNAMODB").build();
+        WeComClient wecom = WeComClient.create(URI.create(wecomBaseUrl), corpId, wecomSecret, Duration.ofSeconds(8));
+        Clock clock = Clock.systemUTC();
         List<Route.Module> modules = List.of(
-                new HealthRoutes(corpId));
+                new HealthRoutes(corpId),
+                new ChannelRoutes(corpId,
+                        new ChannelService(new DynamoDbChannels(dynamoDb, channelsTable), new ExternalContactApi(wecom),
+                                new GroupChatApi(wecom), clock, ChannelService.randomIds()),
+                        new DynamoDbChannelStats(dynamoDb, channelStatsTable), clock, ContactItems.CORP_ZONE),
+                new CustomerRoutes(corpId, new DynamoDbContactDirectory(dynamoDb, contactsTable)));
         return new Router(Route.all(modules), json());
     }
 }
