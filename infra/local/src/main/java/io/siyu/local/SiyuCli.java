@@ -34,6 +34,8 @@ public final class SiyuCli implements Callable<Integer> {
                 .addSubcommand("encrypt", new CryptoCommand.Encrypt(terminal));
         CommandLine cli = new CommandLine(new SiyuCli())
                 .addSubcommand("up", new UpCommand(terminal))
+                .addSubcommand("demo", new DemoCommand(terminal))
+                .addSubcommand("check", new CheckCommand(terminal))
                 .addSubcommand("crypto", crypto);
         cli.setOut(new PrintWriter(terminal.out(), true));
         cli.setErr(new PrintWriter(terminal.err(), true));

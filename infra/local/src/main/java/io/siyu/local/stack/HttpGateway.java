@@ -52,20 +52,20 @@ final class HttpGateway implements HttpHandler {
     private final byte[] adminToken;
     private final Control control;
     private final Path consoleDir;
-    private final Consumer<Delivered> afterSuccess;
+    private final Consumer<Delivered> beforeInvoke;
     private final Clock clock;
 
-    /** A request a function answered with 2xx (the WeCom stub reads callbacks from these). */
+    /** A request about to be handed to a function (the WeCom stub reads callbacks from these). */
     record Delivered(String method, Map<String, String> query, byte[] body) {}
 
     HttpGateway(List<HttpRoute> routes, Map<String, LocalFunction> functions, String adminToken, Control control,
-                Path consoleDir, Consumer<Delivered> afterSuccess, Clock clock) {
+                Path consoleDir, Consumer<Delivered> beforeInvoke, Clock clock) {
         this.routes = routes.stream().sorted(Comparator.comparingInt(HttpRoute::specificity).reversed()).toList();
         this.functions = functions;
         this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
         this.control = control;
         this.consoleDir = consoleDir;
-        this.afterSuccess = afterSuccess;
+        this.beforeInvoke = beforeInvoke;
         this.clock = clock;
     }
 
@@ -126,6 +126,9 @@ final class HttpGateway implements HttpHandler {
         ApiGatewayEvents.Request request = new ApiGatewayEvents.Request(method, path, exchange.getRequestURI().getRawQuery(),
                 exchange.getRequestHeaders(), body, exchange.getRemoteAddress().getAddress().getHostAddress(),
                 host(exchange), requestId, clock.instant());
+        if (beforeInvoke != null) {
+            beforeInvoke.accept(new Delivered(method, ApiGatewayEvents.query(exchange.getRequestURI().getRawQuery()), body));
+        }
         LocalFunction function = functions.get(route.functionId());
         long started = System.nanoTime();
         ApiGatewayEvents.Response response;
@@ -141,9 +144,6 @@ final class HttpGateway implements HttpHandler {
         Map<String, List<String>> headers = new LinkedHashMap<>(response.headers());
         headers.put("apigw-requestid", List.of(requestId));
         send(exchange, response.status(), headers, response.body());
-        if (response.status() / 100 == 2 && afterSuccess != null) {
-            afterSuccess.accept(new Delivered(method, ApiGatewayEvents.query(exchange.getRequestURI().getRawQuery()), body));
-        }
     }
 
     private void control(HttpExchange exchange, String path) throws IOException {

@@ -386,16 +386,22 @@ public final class LocalStack implements AutoCloseable {
         return o == null ? fallback : o instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(o));
     }
 
-    /** After the callback function accepted a POST, the WeCom stub learns what happened from it. */
+    /**
+     * WeCom changes its state, then calls back: before a genuine callback (signed with the stack's
+     * Token, sealed with its EncodingAESKey) reaches the callback function, the WeCom stub learns
+     * what it says, so a function that reads WeCom after the event (externalcontact/get,
+     * groupchat/get) finds the change. Anything that is not such a callback is left alone.
+     */
     private void observeCallback(HttpGateway.Delivered d) {
         if (wecom == null || !d.method().equals("POST") || !d.query().containsKey("msg_signature")) {
             return;
         }
         try {
-            String xml = callbackCrypto.decrypt(CallbackEnvelope.parse(new String(d.body(), java.nio.charset.StandardCharsets.UTF_8)).encrypt());
-            wecom.world().observe(xml, clock.instant());
+            String encrypted = CallbackEnvelope.parse(new String(d.body(), java.nio.charset.StandardCharsets.UTF_8)).encrypt();
+            callbackCrypto.verify(d.query().get("msg_signature"), d.query().get("timestamp"), d.query().get("nonce"), encrypted);
+            wecom.world().observe(callbackCrypto.decrypt(encrypted), clock.instant());
         } catch (RuntimeException e) {
-            LOG.debug("an accepted POST with msg_signature was not a callback the stub could read: {}", e.toString());
+            LOG.debug("a POST with msg_signature that is not a callback the stub can read: {}", e.toString());
         }
     }
 

@@ -150,6 +150,8 @@ public final class WeComWorld {
     private final Map<String, ObjectNode> tagGroups = new LinkedHashMap<>();
     private final Map<String, WelcomeCode> welcomeCodes = new LinkedHashMap<>();
     private final Set<String> usedWelcomeCodes = new HashSet<>();
+    /** The time of the last removal seen per customer and staff member: an older add arriving late changes nothing. */
+    private final Map<String, Long> removedAt = new LinkedHashMap<>();
     private final Map<String, MassMessage> messages = new LinkedHashMap<>();
     private final Map<String, Set<LocalDate>> massMessageDays = new LinkedHashMap<>();
     private final AtomicLong ids = new AtomicLong();
@@ -185,7 +187,8 @@ public final class WeComWorld {
                 case "add_external_contact", "add_half_external_contact" -> {
                     Customer c = customers.computeIfAbsent(externalUserId, Customer::new);
                     Follow existing = c.follows.get(userId);
-                    if (existing == null || existing.createTime < createTime) {
+                    boolean removedLater = removedAt.getOrDefault(externalUserId + "/" + userId, Long.MIN_VALUE) >= createTime;
+                    if (!removedLater && (existing == null || existing.createTime < createTime)) {
                         Follow follow = new Follow();
                         follow.userId = userId;
                         follow.createTime = createTime;
@@ -199,6 +202,7 @@ public final class WeComWorld {
                     }
                 }
                 case "del_external_contact", "del_follow_user" -> {
+                    removedAt.merge(externalUserId + "/" + userId, createTime, Math::max);
                     Customer c = customers.get(externalUserId);
                     if (c != null) {
                         Follow follow = c.follows.get(userId);
