@@ -531,7 +531,8 @@ public final class LocalStack implements AutoCloseable {
         out.println("Functions");
         functions.values().forEach(f -> out.println("  " + f.name() + "  " + f.definition().handler()));
         out.println("Routes");
-        routes().forEach(r -> out.println("  " + pad(r.routeKey(), 40) + " -> " + r.functionId()
+        routes().stream().sorted(java.util.Comparator.comparing(HttpRoute::path).thenComparing(HttpRoute::method))
+                .forEach(r -> out.println("  " + pad(r.routeKey(), 40) + " -> " + r.functionId()
                 + (r.authorizer() == null ? "" : "   [" + r.authorizer() + ": Bearer $SIYU_ADMIN_TOKEN]")));
         if (!rules().isEmpty()) {
             out.println("Event rules");
