@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.LocalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
@@ -120,6 +121,25 @@ public final class StackResources implements Intrinsics.Names {
         return template;
     }
 
+    /**
+     * The logical id of the table, queue or bus a resolved value (name, URL or ARN, as a Ref or
+     * GetAtt gives it) belongs to, or null: lets event sources and destinations written as
+     * {@code !GetAtt X.Arn} be traced back to the template resource.
+     */
+    public String logicalIdOf(String physical) {
+        for (Map.Entry<String, String> e : refs.entrySet()) {
+            if (e.getValue().equals(physical)) {
+                return e.getKey();
+            }
+        }
+        for (Map.Entry<String, String> e : attributes.entrySet()) {
+            if (e.getValue().equals(physical)) {
+                return e.getKey().substring(0, e.getKey().indexOf('.'));
+            }
+        }
+        return null;
+    }
+
     /** The function's environment variables, every reference resolved against this stack. */
     public Map<String, String> environmentOf(String functionLogicalId) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -197,9 +217,17 @@ public final class StackResources implements Intrinsics.Names {
             request.streamSpecification(StreamSpecification.builder().streamEnabled(true)
                     .streamViewType(str(stream, "StreamViewType")).build());
         }
-        TableDescription created = dynamoDb.createTable(request.build()).tableDescription();
+        TableDescription created;
+        boolean adopted = false;
+        try {
+            created = dynamoDb.createTable(request.build()).tableDescription();
+        } catch (ResourceInUseException exists) {
+            // A kept data folder (the local stack's --data): the table and its items are reused.
+            created = dynamoDb.describeTable(b -> b.tableName(name)).table();
+            adopted = true;
+        }
         Map<String, Object> ttl = asMap(p.get("TimeToLiveSpecification"));
-        if (Boolean.TRUE.equals(ttl.get("Enabled"))) {
+        if (!adopted && Boolean.TRUE.equals(ttl.get("Enabled"))) {
             dynamoDb.updateTimeToLive(b -> b.tableName(name)
                     .timeToLiveSpecification(t -> t.attributeName(str(ttl, "AttributeName")).enabled(true)));
         }

@@ -8,6 +8,7 @@ import io.siyu.emulators.AwsEndpoints;
 import io.siyu.emulators.EventBridgeStub;
 import io.siyu.emulators.FreePorts;
 import io.siyu.emulators.LocalDynamoDb;
+import io.siyu.emulators.LocalEnvironment;
 import io.siyu.emulators.LocalSqs;
 import io.siyu.emulators.MotoServer;
 import io.siyu.emulators.StackResources;
@@ -200,18 +201,7 @@ public final class AwsEmulators implements AutoCloseable {
 
     /** What the local side adds to every function: emulator endpoints, credentials, plain secrets. */
     public Map<String, String> localEnvironment() {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("AWS_REGION", endpoints.region());
-        env.put("AWS_ACCESS_KEY_ID", AwsEndpoints.ACCESS_KEY);
-        env.put("AWS_SECRET_ACCESS_KEY", AwsEndpoints.SECRET_KEY);
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", endpoints.dynamoDb().toString());
-        env.put("AWS_ENDPOINT_URL_SQS", endpoints.sqs().toString());
-        env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", endpoints.eventBridge().toString());
-        env.put("WECOM_API_BASE_URL", wecom.baseUrl());
-        env.put("WECOM_TOKEN", WECOM_TOKEN);
-        env.put("WECOM_AES_KEY", WECOM_AES_KEY);
-        env.put("WECOM_SECRET", WECOM_SECRET);
-        return env;
+        return LocalEnvironment.of(endpoints, wecom.baseUrl(), WECOM_TOKEN, WECOM_AES_KEY, WECOM_SECRET);
     }
 
     /** Every event published to the bus since the last reset, in order. */
