@@ -49,13 +49,17 @@ class WeComClientTest {
     void setUp() {
         server.resetAll();
         wecom = new WeComStub(server).token(WeComStub.ACCESS_TOKEN);
+        client = clientWithTimeout(Duration.ofSeconds(10));
+    }
+
+    private WeComClient clientWithTimeout(Duration timeout) {
         Clock clock = new Clock() {
             @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
             @Override public Clock withZone(java.time.ZoneId zone) { return this; }
             @Override public Instant instant() { return now.get(); }
         };
-        client = new WeComClient(URI.create(server.baseUrl()), "ww1", secret::get,
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), clock, Duration.ofMillis(800));
+        return new WeComClient(URI.create(server.baseUrl()), "ww1", secret::get,
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), clock, timeout);
     }
 
     private ExternalContactApi api() {
@@ -162,8 +166,10 @@ class WeComClientTest {
         assertUnavailable();
         server.stubFor(any(urlPathEqualTo("/cgi-bin/externalcontact/mark_tag")).willReturn(aResponse().withStatus(200).withBody("<html>")));
         assertUnavailable();
+        // A reply slower than the call's timeout (a short one here; production gives seconds).
+        client = clientWithTimeout(Duration.ofMillis(300));
         server.stubFor(any(urlPathEqualTo("/cgi-bin/externalcontact/mark_tag"))
-                .willReturn(aResponse().withStatus(200).withFixedDelay(2000).withBody("{\"errcode\":0}")));
+                .willReturn(aResponse().withStatus(200).withFixedDelay(5000).withBody("{\"errcode\":0}")));
         assertUnavailable();
     }
 
