@@ -26,14 +26,23 @@ public final class AwsClients {
      * @param service the SDK's service id in upper case, as in {@code AWS_ENDPOINT_URL_DYNAMODB}
      */
     public static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, String service) {
+        // Inside the shortest function timeout (the callback's 5 s), retries included.
+        return configure(builder, service, Duration.ofSeconds(4));
+    }
+
+    /**
+     * As {@link #configure(AwsClientBuilder, String)}, with a longer budget per call (retries
+     * included) for functions that move large items or transactions and have the time for it.
+     */
+    public static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, String service,
+                                                                                             Duration apiCallTimeout) {
+        Duration attempt = apiCallTimeout.dividedBy(2);
         builder.httpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(attempt.plusSeconds(1).compareTo(Duration.ofSeconds(5)) > 0 ? attempt.plusSeconds(1) : Duration.ofSeconds(5))
                         .build())
                 .region(Region.of(Env.optional("AWS_REGION", "us-east-1")))
-                // Inside the shortest function timeout (the callback's 5 s), retries included.
-                .overrideConfiguration(c -> c.apiCallAttemptTimeout(Duration.ofSeconds(2))
-                        .apiCallTimeout(Duration.ofSeconds(4)));
+                .overrideConfiguration(c -> c.apiCallAttemptTimeout(attempt).apiCallTimeout(apiCallTimeout));
         String endpoint = Env.optional("AWS_ENDPOINT_URL_" + service.toUpperCase(Locale.ROOT),
                 Env.optional("AWS_ENDPOINT_URL", null));
         if (endpoint != null) {

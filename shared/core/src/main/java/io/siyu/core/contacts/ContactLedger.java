@@ -28,12 +28,16 @@ public interface ContactLedger {
      */
     Recorded record(String corpId, String externalUserId, ContactFact fact, boolean tagsToApply);
 
-    /** Channel tags were applied in WeCom: add them to the relationship and clear the pending mark. */
-    void tagsApplied(String corpId, String externalUserId, String userId, Set<String> tagIds);
+    /** A customer's profile as WeCom returns it (externalcontact/get). */
+    record Profile(String name, int type, String unionId) {}
+
+    /**
+     * Finishes what recording left pending, in one request: tags applied in WeCom are added to the
+     * relationship (an empty set just clears the mark), a fetched profile is stored. Either may be
+     * null when that part was not pending.
+     */
+    void finishPending(String corpId, String externalUserId, String userId, Set<String> tagsApplied, Profile profile);
 
     /** The staff member's tags as WeCom reports them now (after an edit in the client). */
     void replaceTags(String corpId, String externalUserId, String userId, Set<String> tagIds);
-
-    /** The profile WeCom returned; clears the pending mark. */
-    void profileFetched(String corpId, String externalUserId, String name, int type, String unionId);
 }

@@ -7,7 +7,8 @@ import java.time.Instant;
  * name; {@link #eventId()} is stable across redeliveries, so consumers dedupe on it.
  */
 public sealed interface DomainEvent permits ContactAdded, ContactRemoved, ContactEdited, ContactTransferFailed,
-        GroupCreated, GroupUpdated, GroupMemberJoined, GroupMemberLeft, GroupDismissed, TagChanged, Unhandled {
+        GroupCreated, GroupUpdated, GroupMemberJoined, GroupMemberLeft, GroupDismissed, TagChanged, Unhandled,
+        RfmSegmentChanged, ReferralTaskCompleted {
 
     String eventId();
 

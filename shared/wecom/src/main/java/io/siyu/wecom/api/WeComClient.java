@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -107,7 +109,8 @@ public final class WeComClient {
         } else {
             request.header("Content-Type", "application/json; charset=utf-8").POST(HttpRequest.BodyPublishers.ofByteArray(body));
         }
-        return exchange(api(path), request.build());
+        // Only a POST can change something at WeCom; a GET (and gettoken) never has an effect.
+        return exchange(api(path), request.build(), body != null);
     }
 
     /** The cached token, fetching a new one when there is none, it is near expiry, or the secret changed. */
@@ -123,7 +126,7 @@ public final class WeComClient {
                 return t.value();
             }
             JsonNode reply = exchange("gettoken", HttpRequest.newBuilder(uri("/cgi-bin/gettoken",
-                    Map.of("corpid", corpId, "corpsecret", currentSecret))).timeout(timeout).GET().build());
+                    Map.of("corpid", corpId, "corpsecret", currentSecret))).timeout(timeout).GET().build(), false);
             int errcode = reply.path("errcode").asInt(0);
             if (errcode != 0) {
                 throw WeComErrors.of("gettoken", errcode, reply.path("errmsg").asText(""));
@@ -148,28 +151,41 @@ public final class WeComClient {
         }
     }
 
-    private JsonNode exchange(String api, HttpRequest request) {
+    /**
+     * @param mayHaveEffect the request can change something at WeCom (a POST): when no answer is
+     *     read after it may have arrived, the failure is {@link WeComException.NoAnswer}, because
+     *     WeCom may have acted on it
+     */
+    private JsonNode exchange(String api, HttpRequest request, boolean mayHaveEffect) {
         HttpResponse<byte[]> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            // No connection, so the request never reached WeCom: safe to send again.
             throw new WeComException(api, WeComException.UNAVAILABLE, "unreachable: " + e.getClass().getSimpleName(), true);
+        } catch (IOException e) {
+            throw noAnswer(api, mayHaveEffect, "no answer: " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new WeComException(api, WeComException.UNAVAILABLE, "interrupted", true);
+            throw noAnswer(api, mayHaveEffect, "interrupted");
         }
         if (response.statusCode() != 200) {
-            throw new WeComException(api, WeComException.UNAVAILABLE, "HTTP " + response.statusCode(), true);
+            throw noAnswer(api, mayHaveEffect, "HTTP " + response.statusCode());
         }
         try {
             JsonNode reply = JSON.readTree(response.body());
             if (reply == null || !reply.isObject()) {
-                throw new WeComException(api, WeComException.UNAVAILABLE, "reply is not a JSON object", true);
+                throw noAnswer(api, mayHaveEffect, "reply is not a JSON object");
             }
             return reply;
         } catch (IOException e) {
-            throw new WeComException(api, WeComException.UNAVAILABLE, "reply is not JSON", true);
+            throw noAnswer(api, mayHaveEffect, "reply is not JSON");
         }
+    }
+
+    private static WeComException noAnswer(String api, boolean mayHaveEffect, String reason) {
+        return mayHaveEffect ? new WeComException.NoAnswer(api, reason)
+                : new WeComException(api, WeComException.UNAVAILABLE, reason, true);
     }
 
     private URI uri(String path, Map<String, String> query) {

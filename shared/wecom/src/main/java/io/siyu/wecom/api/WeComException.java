@@ -39,4 +39,16 @@ public class WeComException extends RuntimeException {
             super(api, errcode, errmsg, true);
         }
     }
+
+    /**
+     * A request that can change something (a POST) may have reached WeCom, but no WeCom answer
+     * was read: a read timeout, an HTTP error from a gateway, a reply that is not WeCom's JSON.
+     * WeCom may or may not have acted on it, so sending it again may do it twice. A connection
+     * that could not be made is a plain {@link WeComException} instead: nothing was sent.
+     */
+    public static final class NoAnswer extends WeComException {
+        public NoAnswer(String api, String reason) {
+            super(api, UNAVAILABLE, reason, true);
+        }
+    }
 }

@@ -6,8 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.siyu.testing.WeComServer;
 import io.siyu.testing.WeComStub;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,37 +17,26 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class WeComClientTest {
 
     private static final String ADD_WAY_REPLY = "{\"errcode\":0,\"errmsg\":\"ok\",\"config_id\":\"42b34949e138eb6e027c123cba77fAAA\","
             + "\"qr_code\":\"http://p.qpic.cn/wwhead/duc2TvpEgSdicZ9RrdUtBkv2UiaA/0\"}";
 
-    private static WireMockServer server;
+    @RegisterExtension
+    static final WeComServer WECOM = new WeComServer();
+
     private WeComStub wecom;
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-23T04:00:00Z"));
     private final AtomicReference<String> secret = new AtomicReference<>("secret-1");
     private WeComClient client;
 
-    @BeforeAll
-    static void start() {
-        server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-        server.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
-    }
-
     @BeforeEach
     void setUp() {
-        server.resetAll();
-        wecom = new WeComStub(server).token(WeComStub.ACCESS_TOKEN);
+        wecom = WECOM.stub();
         client = clientWithTimeout(Duration.ofSeconds(10));
     }
 
@@ -58,7 +46,7 @@ class WeComClientTest {
             @Override public Clock withZone(java.time.ZoneId zone) { return this; }
             @Override public Instant instant() { return now.get(); }
         };
-        return new WeComClient(URI.create(server.baseUrl()), "ww1", secret::get,
+        return new WeComClient(WECOM.baseUri(), "ww1", secret::get,
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), clock, timeout);
     }
 
@@ -150,7 +138,7 @@ class WeComClientTest {
 
     @Test
     void aWrongSecretIsAConfigurationErrorFromGettoken() {
-        server.resetAll();
+        wecom.server().resetAll();
         wecom.ok("gettoken", "{\"errcode\":40001,\"errmsg\":\"invalid credential\"}");
         assertThatThrownBy(() -> api().markTag("u", "wm", List.of("et1"), List.of()))
                 .isInstanceOfSatisfying(WeComException.class, e -> {
@@ -162,13 +150,13 @@ class WeComClientTest {
 
     @Test
     void http500AndGarbageAndSlownessAreRetryableUnavailability() {
-        server.stubFor(any(urlPathEqualTo("/cgi-bin/externalcontact/mark_tag")).willReturn(aResponse().withStatus(502)));
+        wecom.server().stubFor(any(urlPathEqualTo("/cgi-bin/externalcontact/mark_tag")).willReturn(aResponse().withStatus(502)));
         assertUnavailable();
-        server.stubFor(any(urlPathEqualTo("/cgi-bin/externalcontact/mark_tag")).willReturn(aResponse().withStatus(200).withBody("<html>")));
+        wecom.server().stubFor(any(urlPathEqualTo("/cgi-bin/externalcontact/mark_tag")).willReturn(aResponse().withStatus(200).withBody("<html>")));
         assertUnavailable();
         // A reply slower than the call's timeout (a short one here; production gives seconds).
         client = clientWithTimeout(Duration.ofMillis(300));
-        server.stubFor(any(urlPathEqualTo("/cgi-bin/externalcontact/mark_tag"))
+        wecom.server().stubFor(any(urlPathEqualTo("/cgi-bin/externalcontact/mark_tag"))
                 .willReturn(aResponse().withStatus(200).withFixedDelay(5000).withBody("{\"errcode\":0}")));
         assertUnavailable();
     }
