@@ -94,6 +94,35 @@ public final class ContactItems {
                 lostBy == null ? null : RemovedBy.valueOf(lostBy), (int) num(item, ADD_COUNT, 0), stringSet(item, TAG_IDS));
     }
 
+    /**
+     * The relationship item ({@code sk = REL#userId}) with both index keys, the inverse of
+     * {@link #relationship}: the layout readers rely on (docs/tables.md).
+     */
+    public static Map<String, AttributeValue> relationshipItem(Relationship r) {
+        Map<String, AttributeValue> item = new java.util.HashMap<>();
+        item.put(PK, Items.s(pk(r.corpId(), r.externalUserId())));
+        item.put(SK, Items.s(REL + r.userId()));
+        item.put(EXTERNAL_USER_ID, Items.s(r.externalUserId()));
+        item.put(USER_ID, Items.s(r.userId()));
+        item.put(STATUS, Items.s(r.status().name()));
+        item.put(STAFF_KEY, Items.s(staffKey(r.corpId(), r.userId())));
+        Items.putIfPresent(item, CHANNEL_ID, r.channelId());
+        Items.putIfPresent(item, STATE, r.state());
+        Items.putIfPresent(item, FIRST_ADDED_AT, r.firstAddedAt());
+        Items.putIfPresent(item, ADDED_AT, r.addedAt());
+        Items.putIfPresent(item, LOST_AT, r.lostAt());
+        Items.putIfPresent(item, LOST_BY, r.lostBy() == null ? null : r.lostBy().name());
+        item.put(ADD_COUNT, Items.n(r.addCount()));
+        if (!r.tagIds().isEmpty()) {
+            item.put(TAG_IDS, Items.ss(r.tagIds()));
+        }
+        if (r.addedAt() != null) {
+            item.put(ADDED_DAY, Items.s(addedDay(r.corpId(), r.addedAt())));
+            item.put(ADDED_SORT, Items.s(addedSort(r.addedAt(), r.externalUserId(), r.userId())));
+        }
+        return item;
+    }
+
     public static Customer customer(String corpId, Map<String, AttributeValue> item) {
         return new Customer(corpId, str(item, EXTERNAL_USER_ID), str(item, FIRST_CHANNEL_ID), str(item, FIRST_STATE),
                 instant(item, FIRST_ADDED_AT), (int) num(item, ACTIVE_RELATIONSHIPS, 0), str(item, NAME),

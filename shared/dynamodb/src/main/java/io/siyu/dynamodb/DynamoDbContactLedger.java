@@ -98,25 +98,71 @@ public final class DynamoDbContactLedger implements ContactLedger {
                 }
                 continue; // another event of this customer won the race: read again and re-derive
             }
-            Stored after = load(corpId, externalUserId);
-            return recorded(true, after, corpId, after.relationships().get(fact.userId()));
+            // What was just written, without reading it back: the derived relationship with the tags it
+            // already had, and the derived customer with the profile fields WeCom gave earlier.
+            Map<String, AttributeValue> storedMine = stored.relationships().get(fact.userId());
+            Set<String> tags = storedMine == null ? Set.of() : Items.stringSet(storedMine, TAG_IDS);
+            Relationship written = new Relationship(corpId, externalUserId, mine.userId(), mine.status(), mine.channelId(),
+                    mine.state(), mine.firstAddedAt(), mine.addedAt(), mine.lostAt(), mine.lostBy(), mine.addCount(), tags);
+            Customer derivedCustomer = next.customer();
+            Customer previous = stored.customer();
+            Customer customer = new Customer(corpId, externalUserId, derivedCustomer.firstChannelId(), derivedCustomer.firstState(),
+                    derivedCustomer.firstAddedAt(), derivedCustomer.activeRelationships(),
+                    previous == null ? null : previous.name(), previous == null ? 0 : previous.type(), previous == null ? null : previous.unionId());
+            boolean tagsPending = markTags || (storedMine != null && storedMine.containsKey(TAGS_PENDING));
+            return new Recorded(true, written, customer, tagsPending, !stored.profileExists() || stored.profilePending());
         }
     }
 
     @Override
-    public void tagsApplied(String corpId, String externalUserId, String userId, Set<String> tagIds) {
+    public void finishPending(String corpId, String externalUserId, String userId, Set<String> tagsApplied, Profile profile) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        if (tagsApplied != null) {
+            writes.add(TransactWriteItem.builder().update(tagsAppliedUpdate(corpId, externalUserId, userId, tagsApplied)).build());
+        }
+        if (profile != null) {
+            writes.add(TransactWriteItem.builder().update(profileUpdate(corpId, externalUserId, profile)).build());
+        }
+        if (writes.size() == 2) {
+            dynamoDb.transactWriteItems(b -> b.transactItems(writes));
+        } else if (writes.size() == 1) {
+            Update u = writes.get(0).update();
+            dynamoDb.updateItem(b -> b.tableName(u.tableName()).key(u.key()).updateExpression(u.updateExpression())
+                    .conditionExpression(u.conditionExpression()).expressionAttributeNames(u.expressionAttributeNames())
+                    .expressionAttributeValues(u.hasExpressionAttributeValues() ? u.expressionAttributeValues() : null));
+        }
+    }
+
+    private Update tagsAppliedUpdate(String corpId, String externalUserId, String userId, Set<String> tagIds) {
+        Map<String, String> names = new HashMap<>(Map.of("#pending", TAGS_PENDING, "#pk", PK));
         Map<String, AttributeValue> values = new HashMap<>();
         String expression = "REMOVE #pending";
         if (!tagIds.isEmpty()) {
             expression = "ADD #tags :tags " + expression;
+            names.put("#tags", TAG_IDS);
             values.put(":tags", Items.ss(tagIds));
         }
-        String update = expression;
-        dynamoDb.updateItem(b -> b.tableName(contactsTable).key(relKey(corpId, externalUserId, userId))
-                .updateExpression(update).conditionExpression("attribute_exists(#pk)")
-                .expressionAttributeNames(tagIds.isEmpty() ? Map.of("#pending", TAGS_PENDING, "#pk", PK)
-                        : Map.of("#pending", TAGS_PENDING, "#tags", TAG_IDS, "#pk", PK))
-                .expressionAttributeValues(values.isEmpty() ? null : values));
+        return Update.builder().tableName(contactsTable).key(relKey(corpId, externalUserId, userId))
+                .updateExpression(expression).conditionExpression("attribute_exists(#pk)")
+                .expressionAttributeNames(names).expressionAttributeValues(values.isEmpty() ? null : values).build();
+    }
+
+    private Update profileUpdate(String corpId, String externalUserId, Profile profile) {
+        Map<String, String> names = new HashMap<>(Map.of("#name", NAME, "#type", TYPE, "#pending", PROFILE_PENDING, "#pk", PK));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":name", s(profile.name() == null ? "" : profile.name()),
+                ":type", n(profile.type())));
+        String set = "SET #name = :name, #type = :type";
+        if (profile.unionId() != null) {
+            set += ", #union = :union, #unionKey = :unionKey";
+            names.put("#union", UNION_ID);
+            names.put("#unionKey", UNION_KEY);
+            values.put(":union", s(profile.unionId()));
+            values.put(":unionKey", s(corpId + "#" + profile.unionId()));
+        }
+        return Update.builder().tableName(contactsTable)
+                .key(Map.of(PK, s(ContactItems.pk(corpId, externalUserId)), SK, s(PROFILE)))
+                .updateExpression(set + " REMOVE #pending").conditionExpression("attribute_exists(#pk)")
+                .expressionAttributeNames(names).expressionAttributeValues(values).build();
     }
 
     @Override
@@ -131,24 +177,6 @@ public final class DynamoDbContactLedger implements ContactLedger {
                     .expressionAttributeNames(Map.of("#tags", TAG_IDS, "#pk", PK))
                     .expressionAttributeValues(Map.of(":tags", Items.ss(tagIds))));
         }
-    }
-
-    @Override
-    public void profileFetched(String corpId, String externalUserId, String name, int type, String unionId) {
-        Map<String, String> names = new HashMap<>(Map.of("#name", NAME, "#type", TYPE, "#pending", PROFILE_PENDING));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":name", s(name == null ? "" : name), ":type", n(type)));
-        String set = "SET #name = :name, #type = :type";
-        if (unionId != null) {
-            set += ", #union = :union, #unionKey = :unionKey";
-            names.put("#union", UNION_ID);
-            names.put("#unionKey", UNION_KEY);
-            values.put(":union", s(unionId));
-            values.put(":unionKey", s(corpId + "#" + unionId));
-        }
-        String expression = set + " REMOVE #pending";
-        dynamoDb.updateItem(b -> b.tableName(contactsTable)
-                .key(Map.of(PK, s(ContactItems.pk(corpId, externalUserId)), SK, s(PROFILE)))
-                .updateExpression(expression).expressionAttributeNames(names).expressionAttributeValues(values));
     }
 
     private Stored load(String corpId, String externalUserId) {

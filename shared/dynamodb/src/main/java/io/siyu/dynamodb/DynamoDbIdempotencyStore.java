@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * Idempotency markers in the idempotency table: one item per unit of work, {@code pk} = the key,
@@ -59,6 +60,27 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
             String status = existing == null || existing.get(STATUS) == null ? IN_PROGRESS : existing.get(STATUS).s();
             return COMPLETED.equals(status) ? Claim.ALREADY_DONE : Claim.IN_PROGRESS;
         }
+    }
+
+    /**
+     * A completed marker as one item of a caller's transaction, for work whose effect is a
+     * DynamoDB write: the write and the marker commit together or not at all. The put fails its
+     * condition when the key was completed before (and has not expired), so the transaction is
+     * cancelled and the caller knows the work was done.
+     */
+    public TransactWriteItem completedOnce(String key, Instant now) {
+        return TransactWriteItem.builder().put(p -> p.tableName(table)
+                .item(Map.of(PK, s(key), STATUS, s(COMPLETED), EXPIRES_AT, n(now.plus(retention).getEpochSecond())))
+                .conditionExpression("attribute_not_exists(#pk) OR #exp < :now")
+                .expressionAttributeNames(Map.of("#pk", PK, "#exp", EXPIRES_AT))
+                .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond())))).build();
+    }
+
+    /** Whether the work under {@code key} was completed (and the marker has not expired), read consistently. */
+    public boolean isCompleted(String key, Instant now) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).key(Map.of(PK, s(key))).consistentRead(true)).item();
+        return item != null && item.get(STATUS) != null && COMPLETED.equals(item.get(STATUS).s())
+                && (item.get(EXPIRES_AT) == null || Long.parseLong(item.get(EXPIRES_AT).n()) >= now.getEpochSecond());
     }
 
     @Override
