@@ -8,10 +8,15 @@ import java.util.Map;
  * and credentials (the SDK's own {@code AWS_ENDPOINT_URL_<SERVICE>} names, read by
  * io.siyu.lambda.AwsClients), the WeCom API base URL, and the WeCom secrets as plain values
  * ({@code WECOM_TOKEN}, {@code WECOM_AES_KEY}, {@code WECOM_SECRET}, which io.siyu.lambda.Secret
- * prefers to the SSM parameter names the template passes). The test harness and the local stack
- * both build it here, so a handler sees the same variables in both.
+ * prefers to the SSM parameter names the template passes), and the order sources' HMAC keys
+ * ({@code ORDER_SOURCE_SECRETS}: one source, {@link #ORDER_SOURCE}, docs/orders.md). The test
+ * harness and the local stack both build it here, so a handler sees the same variables in both.
  */
 public final class LocalEnvironment {
+
+    /** The order source a local stack knows, and its HMAC key (sign requests to /orders with it). */
+    public static final String ORDER_SOURCE = "mall";
+    public static final String ORDER_SOURCE_SECRET = "local-mall-hmac-key-0123456789abcdef";
 
     private LocalEnvironment() {}
 
@@ -28,6 +33,7 @@ public final class LocalEnvironment {
         env.put("WECOM_TOKEN", wecomToken);
         env.put("WECOM_AES_KEY", wecomAesKey);
         env.put("WECOM_SECRET", wecomSecret);
+        env.put("ORDER_SOURCE_SECRETS", "{\"" + ORDER_SOURCE + "\":\"" + ORDER_SOURCE_SECRET + "\"}");
         return env;
     }
 }

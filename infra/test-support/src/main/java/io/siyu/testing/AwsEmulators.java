@@ -43,6 +43,9 @@ public final class AwsEmulators implements AutoCloseable {
     public static final String WECOM_TOKEN = "QDG6eK";
     public static final String WECOM_AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
     public static final String WECOM_SECRET = "local-test-secret";
+    /** The order source every test stack knows, and its HMAC key (docs/orders.md). */
+    public static final String ORDER_SOURCE = LocalEnvironment.ORDER_SOURCE;
+    public static final String ORDER_SOURCE_SECRET = LocalEnvironment.ORDER_SOURCE_SECRET;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CAPTURE_QUEUE = "siyu-test-bus-capture";

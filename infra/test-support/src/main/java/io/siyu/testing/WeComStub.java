@@ -57,6 +57,13 @@ public final class WeComStub {
         return ok(api, "{\"errcode\":0,\"errmsg\":\"ok\"}");
     }
 
+    /** {@code api} answers {@code body} to requests whose body contains {@code text} (ahead of other stubs). */
+    public WeComStub okWhenBodyContains(String api, String text, String body) {
+        server.stubFor(any(urlPathEqualTo("/cgi-bin/" + api)).withRequestBody(
+                com.github.tomakehurst.wiremock.client.WireMock.containing(text)).atPriority(1).willReturn(json(body)));
+        return this;
+    }
+
     /** {@code api} answers an error code. */
     public WeComStub error(String api, int errcode, String errmsg) {
         return ok(api, "{\"errcode\":" + errcode + ",\"errmsg\":\"" + errmsg + "\"}");
