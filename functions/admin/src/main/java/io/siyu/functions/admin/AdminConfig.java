@@ -8,16 +8,26 @@ import io.siyu.dynamodb.ContactItems;
 import io.siyu.dynamodb.DynamoDbChannelStats;
 import io.siyu.dynamodb.DynamoDbChannels;
 import io.siyu.dynamodb.DynamoDbContactDirectory;
+import io.siyu.dynamodb.DynamoDbRfmRepository;
+import io.siyu.dynamodb.DynamoDbDailyClaims;
+import io.siyu.dynamodb.DynamoDbDeliveryStore;
+import io.siyu.dynamodb.DynamoDbLinks;
+import io.siyu.dynamodb.DynamoDbSopStore;
 import io.siyu.functions.admin.channels.ChannelRoutes;
 import io.siyu.functions.admin.channels.ChannelService;
 import io.siyu.functions.admin.channels.CustomerRoutes;
 import io.siyu.functions.admin.http.Route;
+import io.siyu.functions.admin.console.ConsoleAssets;
 import io.siyu.functions.admin.http.Router;
+import io.siyu.functions.admin.rfm.RfmRoutes;
+import io.siyu.functions.admin.referral.ReferralAdminConfig;
+import io.siyu.functions.admin.sop.SopRoutes;
 import io.siyu.lambda.AwsClients;
 import io.siyu.lambda.Env;
 import io.siyu.lambda.Secret;
 import io.siyu.wecom.api.ExternalContactApi;
 import io.siyu.wecom.api.GroupChatApi;
+import io.siyu.wecom.api.MassMessageApi;
 import io.siyu.wecom.api.WeComClient;
 import java.net.URI;
 import java.time.Clock;
@@ -27,7 +37,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The admin function's configuration and object graph, built once per execution environment. */
 record AdminConfig(String corpId, String contactsTable, String channelsTable, String channelStatsTable,
-                   String wecomBaseUrl, Secret wecomSecret) {
+                   String rfmTable, String sopTable, String sopDispatchTable, String linksTable, String wecomBaseUrl, Secret wecomSecret,
+                   ReferralAdminConfig referral) {
 
     static AdminConfig fromEnvironment() {
         return new AdminConfig(
@@ -35,8 +46,13 @@ record AdminConfig(String corpId, String contactsTable, String channelsTable, St
                 Env.required("CONTACTS_TABLE"),
                 Env.required("CHANNELS_TABLE"),
                 Env.required("CHANNEL_STATS_TABLE"),
+                Env.required("RFM_TABLE"),
+                Env.required("SOP_TABLE"),
+                Env.required("SOP_DISPATCH_TABLE"),
+                Env.required("LINKS_TABLE"),
                 Env.optional("WECOM_API_BASE_URL", "https://qyapi.weixin.qq.com"),
-                Secret.fromEnvironment("WECOM_SECRET"));
+                Secret.fromEnvironment("WECOM_SECRET"),
+                ReferralAdminConfig.fromEnvironment());
     }
 
     static ObjectMapper json() {
@@ -57,7 +73,13 @@ record AdminConfig(String corpId, String contactsTable, String channelsTable, St
                         new ChannelService(new DynamoDbChannels(dynamoDb, channelsTable), new ExternalContactApi(wecom),
                                 new GroupChatApi(wecom), clock, ChannelService.randomIds()),
                         new DynamoDbChannelStats(dynamoDb, channelStatsTable), clock, ContactItems.CORP_ZONE),
-                new CustomerRoutes(corpId, new DynamoDbContactDirectory(dynamoDb, contactsTable)));
+                new CustomerRoutes(corpId, new DynamoDbContactDirectory(dynamoDb, contactsTable)),
+                new RfmRoutes(corpId, new DynamoDbRfmRepository(dynamoDb, rfmTable, null), clock),
+                referral.routes(corpId, dynamoDb, wecom, clock),
+                new SopRoutes(corpId, new DynamoDbSopStore(dynamoDb, sopTable),
+                        new DynamoDbDeliveryStore(dynamoDb, sopTable, sopDispatchTable), new DynamoDbDailyClaims(dynamoDb, sopTable, sopDispatchTable, 1),
+                        new DynamoDbLinks(dynamoDb, linksTable, clock), new MassMessageApi(wecom), clock, ChannelService.randomIds()),
+                new ConsoleAssets());
         return new Router(Route.all(modules), json());
     }
 }

@@ -91,11 +91,10 @@ public final class AttributionService {
                 channel.ifPresent(c -> greet(e, c));
             }
         }
-        if (recorded.tagsPending() && channel.isPresent()) {
-            applyTags(e, channel.get());
-        }
-        if (recorded.profilePending()) {
-            fetchProfile(e.corpId(), e.externalUserId());
+        Set<String> tagsApplied = recorded.tagsPending() ? applyTags(e, channel.orElse(null)) : null;
+        ContactLedger.Profile profile = recorded.profilePending() ? fetchProfile(e.externalUserId()) : null;
+        if (tagsApplied != null || profile != null) {
+            ledger.finishPending(e.corpId(), e.externalUserId(), e.userId(), tagsApplied, profile);
         }
     }
 
@@ -161,33 +160,37 @@ public final class AttributionService {
         return out;
     }
 
-    private void applyTags(ContactAdded e, Channel channel) {
+    /** Applies the channel's tags in WeCom; the tags to record as applied (empty when WeCom refused for good). */
+    private Set<String> applyTags(ContactAdded e, Channel channel) {
+        if (channel == null || channel.tagIds().isEmpty()) {
+            return Set.of(); // nothing left to apply: just clear the mark
+        }
         try {
             wecom.markTag(e.userId(), e.externalUserId(), channel.tagIds(), List.of());
-            ledger.tagsApplied(e.corpId(), e.externalUserId(), e.userId(), Set.copyOf(channel.tagIds()));
             outcomes.count("TagsApplied");
+            return Set.copyOf(channel.tagIds());
         } catch (WeComException failure) {
             if (failure.retryable()) {
                 throw failure; // the event is redelivered; it finds the tags still pending
             }
             LOG.warn("channel tags not applied: eventId={} channel={} errcode={}", e.eventId(), channel.channelId(), failure.errcode());
-            ledger.tagsApplied(e.corpId(), e.externalUserId(), e.userId(), Set.of());
             outcomes.count("TagsFailed");
+            return Set.of();
         }
     }
 
-    private void fetchProfile(String corpId, String externalUserId) {
+    private ContactLedger.Profile fetchProfile(String externalUserId) {
         try {
             ExternalContactApi.ExternalContact contact = wecom.getExternalContact(externalUserId);
-            ledger.profileFetched(corpId, externalUserId, contact.name(), contact.type(), contact.unionId());
             outcomes.count("ProfileFetched");
+            return new ContactLedger.Profile(contact.name(), contact.type(), contact.unionId());
         } catch (WeComException failure) {
             if (failure.retryable()) {
                 throw failure;
             }
             LOG.warn("customer profile not available: errcode={}", failure.errcode());
-            ledger.profileFetched(corpId, externalUserId, null, 0, null);
             outcomes.count("ProfileFailed");
+            return new ContactLedger.Profile(null, 0, null);
         }
     }
 }

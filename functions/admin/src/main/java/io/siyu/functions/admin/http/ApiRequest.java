@@ -6,9 +6,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.util.Map;
 
-/** One admin request after routing: path parameters, query, body, and who is asking. */
+/**
+ * One admin request after routing: path parameters, query, body, who is asking, and the request
+ * headers (lower-case names, as HttpApi passes them).
+ */
 public record ApiRequest(String method, String path, Map<String, String> pathParameters, Map<String, String> query,
-                         String body, String operator, ObjectMapper json) {
+                         String body, String operator, ObjectMapper json, Map<String, String> headers) {
+
+    public ApiRequest(String method, String path, Map<String, String> pathParameters, Map<String, String> query,
+                      String body, String operator, ObjectMapper json) {
+        this(method, path, pathParameters, query, body, operator, json, Map.of());
+    }
+
+    /** A request header by its lower-case name, or null. */
+    public String header(String name) {
+        return headers == null ? null : headers.get(name);
+    }
 
     public String pathParameter(String name) {
         return pathParameters.get(name);

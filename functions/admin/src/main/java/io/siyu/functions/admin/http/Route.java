@@ -12,9 +12,24 @@ import java.util.function.Function;
  */
 public record Route(String method, String pathTemplate, Function<ApiRequest, ApiResponse> handler) {
 
-    /** Path parameters if {@code path} matches this template, else null. */
+    /**
+     * Path parameters if {@code path} matches this template, else null. A last segment
+     * {@code {name+}} after a literal prefix is API Gateway's greedy parameter: the rest of the path.
+     */
     Map<String, String> match(String path) {
         String[] want = pathTemplate.split("/", -1);
+        String last = want[want.length - 1];
+        if (last.startsWith("{") && last.endsWith("+}")) {
+            // Only after a literal prefix (the console's /console/{proxy+}).
+            String prefix = pathTemplate.substring(0, pathTemplate.length() - last.length());
+            if (!path.startsWith(prefix) || path.length() == prefix.length()) {
+                return null;
+            }
+            Map<String, String> greedy = new java.util.HashMap<>();
+            greedy.put(last.substring(1, last.length() - 2), java.net.URLDecoder.decode(
+                    path.substring(prefix.length()), java.nio.charset.StandardCharsets.UTF_8));
+            return greedy;
+        }
         String[] got = path.split("/", -1);
         if (want.length != got.length) {
             return null;

@@ -51,7 +51,7 @@ public final class Router {
                     continue;
                 }
                 String body = new String(HttpRequests.body(event, MAX_BODY_BYTES), StandardCharsets.UTF_8);
-                ApiRequest request = new ApiRequest(method, path, params, query(event), body, operator(event), json);
+                ApiRequest request = new ApiRequest(method, path, params, query(event), body, operator(event), json, headers(event));
                 return respond(route.handler().apply(request));
             }
             if (pathKnown) {
@@ -79,6 +79,9 @@ public final class Router {
     }
 
     private APIGatewayV2HTTPResponse respond(ApiResponse response) {
+        if (response.body() instanceof APIGatewayV2HTTPResponse raw) {
+            return raw; // not JSON: the console's static files (ConsoleAssets)
+        }
         if (response.body() == null) {
             return HttpResponses.empty(response.status());
         }
@@ -97,6 +100,15 @@ public final class Router {
             error.put("fields", fields);
         }
         return HttpResponses.json(status, Map.of("error", error));
+    }
+
+    private static Map<String, String> headers(APIGatewayV2HTTPEvent event) {
+        if (event.getHeaders() == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new java.util.HashMap<>();
+        event.getHeaders().forEach((k, v) -> out.put(k.toLowerCase(java.util.Locale.ROOT), v));
+        return out;
     }
 
     private static Map<String, String> query(APIGatewayV2HTTPEvent event) {
