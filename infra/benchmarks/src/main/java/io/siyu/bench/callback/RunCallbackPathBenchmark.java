@@ -48,6 +48,8 @@ public final class RunCallbackPathBenchmark {
         md.append(String.format("| Siyu | %.2f | %.2f |%n", siyu, siyuError));
         md.append(String.format("| WxJava | %.2f | %.2f |%n", wx, wxError));
         md.append(String.format("%n**Ratio: WxJava takes %.1f× Siyu's time** (measured side by side in one run).%n", wx / siyu));
+        md.append("\nThe whole function in process (API Gateway event in, response out, with DynamoDB Local and the PutEvents "
+                + "stub), p50 and p99: [callback-latency.md](callback-latency.md).\n");
         md.append("\nRun: `mvn -B -DskipTests package && java -cp infra/benchmarks/target/benchmarks.jar "
                 + "io.siyu.bench.callback.RunCallbackPathBenchmark`\n");
         Results.write("callback-path.md", md.toString());
