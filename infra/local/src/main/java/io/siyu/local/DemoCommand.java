@@ -17,9 +17,11 @@ import picocli.CommandLine.Option;
 
 /** {@code siyu demo}: drives a running stack (or one it starts) through HTTP and prints a report. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Create channels through the admin API, send a realistic stream of encrypted WeCom callbacks",
-                "(adds, removals, returns, group joins and leaves, redeliveries, out-of-order deliveries), fire the",
-                "schedules, and report what the stack counted next to what the generated input implies.",
+        description = {"Create channels, a referral campaign with inviter codes, an SOP and RFM thresholds through the",
+                "admin API, send a realistic stream of encrypted WeCom callbacks (adds, removals, returns, referral",
+                "invitees, group joins and leaves, redeliveries, out-of-order deliveries) and signed orders, fire the",
+                "schedules, and report customers per channel, the referral leaderboard and k-factor, SOP sends and",
+                "customers per RFM segment next to what the generated input implies.",
                 "Uses the stack at --url, or starts one in this JVM when none answers there.",
                 "Exits 0 when every figure matches, 1 when one differs."})
 public final class DemoCommand implements Callable<Integer> {

@@ -2,6 +2,7 @@ package io.siyu.local.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.siyu.emulators.LocalEnvironment;
 import io.siyu.wecom.callback.CallbackCrypto;
 import io.siyu.wecom.callback.CallbackEnvelope;
 import java.io.IOException;
@@ -12,12 +13,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Talks to a running local stack over HTTP only, as WeCom, the order system and an operator
@@ -100,6 +108,50 @@ public final class StackClient {
         return get("/wecom/callback?" + queryString(query), false);
     }
 
+    /**
+     * Sends orders as the local order source does (docs/orders.md, "Signing"): the source's name,
+     * the current Unix time, and HMAC-SHA256 over the timestamp, a dot and the exact body bytes.
+     */
+    public Reply orders(String path, String jsonBody) {
+        byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
+        String timestamp = Long.toString(clock.instant().getEpochSecond());
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(120))
+                .header("Content-Type", "application/json")
+                .header("X-Siyu-Source", LocalEnvironment.ORDER_SOURCE)
+                .header("X-Siyu-Timestamp", timestamp)
+                .header("X-Siyu-Signature", "v1=" + hmacSha256Hex(LocalEnvironment.ORDER_SOURCE_SECRET, timestamp, body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    static String hmacSha256Hex(String secret, String timestamp, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((timestamp + ".").getBytes(StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    /**
+     * The stack's clock, to the second, from the Date header of its health answer: the demo
+     * schedules against it, not against its own clock, since the stack may run elsewhere.
+     */
+    public Instant serverTime() {
+        try {
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(base.resolve("/_local/health")).timeout(Duration.ofSeconds(10))
+                    .GET().build(), HttpResponse.BodyHandlers.discarding());
+            return r.headers().firstValue("date").map(d -> ZonedDateTime.parse(d, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant())
+                    .orElseGet(clock::instant);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach " + base + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     public Reply get(String pathAndQuery, boolean withToken) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(60)).GET();
         return send(auth(b, withToken).build());
@@ -133,7 +185,10 @@ public final class StackClient {
 
     /** Waits until the stack has nothing in flight; false when it did not settle in time. */
     public boolean awaitIdle(Duration timeout) {
-        return post("/_local/idle?timeoutSeconds=" + timeout.toSeconds(), "application/json", "", true).status() == 200;
+        // The HTTP timeout outlasts the stack's own, so a stack that does not settle answers 504 instead.
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/_local/idle?timeoutSeconds=" + timeout.toSeconds()))
+                .timeout(timeout.plusSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build();
+        return send(auth(HttpRequest.newBuilder(request, (k, v) -> true), true).build()).status() == 200;
     }
 
     public Reply fireSchedule(String id) {
@@ -147,6 +202,29 @@ public final class StackClient {
 
     public JsonNode stack() {
         return get("/_local/stack", true).json();
+    }
+
+    /** What a browser sees of a GET it does not follow: the status, the redirect and the cookie it is given. */
+    public record Visit(int status, String location, String setCookie) {}
+
+    /** A GET as a browser or a link-preview fetcher sends it: its own User-Agent and cookie (null: none); no redirect followed. */
+    public Visit visit(String pathAndQuery, String userAgent, String cookie) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(30)).GET();
+        if (userAgent != null) {
+            b.header("User-Agent", userAgent);
+        }
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
+        try {
+            HttpResponse<Void> r = http.send(b.build(), HttpResponse.BodyHandlers.discarding());
+            return new Visit(r.statusCode(), r.headers().firstValue("Location").orElse(null), r.headers().firstValue("Set-Cookie").orElse(null));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach " + pathAndQuery + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     private HttpRequest.Builder auth(HttpRequest.Builder b, boolean withToken) {

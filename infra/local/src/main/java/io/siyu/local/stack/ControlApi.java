@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  * PUT  /_local/wecom/groupchats/{chat_id}/joins/{userid}  the join facts (state, join_scene, invitor) of the next add_member
  * GET  /_local/wecom/messages                      mass-message tasks and send results
  * POST /_local/wecom/messages/{msgid}/confirm/{userid}  a member confirms a mass message
+ * PUT  /_local/wecom/users/{userid}/confirm-mode   {"automatic": false}: the member's mass messages wait for a confirm
+ * POST /_local/wecom/received-today/{external_userid or chat_id}  it got a mass message today outside Siyu (个人群发)
  * GET  /_local/wecom/calls                         how many times each WeCom API was called
  * </pre>
  */
@@ -37,6 +39,8 @@ final class ControlApi implements HttpGateway.Control {
     private static final Pattern GROUP = Pattern.compile("/_local/wecom/groupchats/([^/]+)");
     private static final Pattern JOIN = Pattern.compile("/_local/wecom/groupchats/([^/]+)/joins/([^/]+)");
     private static final Pattern CONFIRM = Pattern.compile("/_local/wecom/messages/([^/]+)/confirm/([^/]+)");
+    private static final Pattern CONFIRM_MODE = Pattern.compile("/_local/wecom/users/([^/]+)/confirm-mode");
+    private static final Pattern RECEIVED_TODAY = Pattern.compile("/_local/wecom/received-today/([^/]+)");
 
     private final LocalStack stack;
 
@@ -97,6 +101,18 @@ final class ControlApi implements HttpGateway.Control {
         }
         if ((m = CONFIRM.matcher(path)).matches() && method.equals("POST")) {
             return ok(world.confirm(m.group(1), m.group(2)));
+        }
+        if ((m = CONFIRM_MODE.matcher(path)).matches() && method.equals("PUT")) {
+            JsonNode automatic = json(body).path("automatic");
+            if (!automatic.isBoolean()) {
+                return new HttpGateway.Reply(400, JSON.createObjectNode().put("message", "body must be {\"automatic\": true|false}"));
+            }
+            world.confirmAutomatically(m.group(1), automatic.asBoolean());
+            return new HttpGateway.Reply(204, JSON.createObjectNode());
+        }
+        if ((m = RECEIVED_TODAY.matcher(path)).matches() && method.equals("POST")) {
+            world.receivedMassMessageToday(m.group(1));
+            return new HttpGateway.Reply(204, JSON.createObjectNode());
         }
         if ((m = JOIN.matcher(path)).matches() && method.equals("PUT")) {
             world.putPendingJoin(m.group(1), m.group(2), json(body));

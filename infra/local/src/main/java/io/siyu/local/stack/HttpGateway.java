@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP side of the stack on one port: the template's HttpApi routes (each request becomes a
  * payload format 2.0 event for the route's function), the local control API under {@code /_local/}
- * and static files under {@code /console/}. Routes with an authorizer need
+ * and, with SIYU_CONSOLE_DIR, static files under {@code /console/} from that folder (otherwise the
+ * console is the admin function's own route, as in AWS). Routes with an authorizer need
  * {@code Authorization: Bearer $SIYU_ADMIN_TOKEN}, as the JWT authorizer needs a valid token in
  * AWS, and the handler then finds the claims in {@code requestContext.authorizer.jwt}.
  */
@@ -79,7 +80,8 @@ final class HttpGateway implements HttpHandler {
             String path = exchange.getRequestURI().getRawPath();
             if (path.startsWith("/_local/")) {
                 control(exchange, path);
-            } else if (path.equals("/console") || path.startsWith("/console/")) {
+            } else if (consoleDir != null && (path.equals("/console") || path.startsWith("/console/"))) {
+                // SIYU_CONSOLE_DIR: a folder instead of the template's console routes (front-end work).
                 staticFile(exchange, path);
             } else {
                 api(exchange, path);
@@ -170,11 +172,15 @@ final class HttpGateway implements HttpHandler {
         send(exchange, reply.status(), Map.of("content-type", List.of("application/json")), JSON.writeValueAsBytes(reply.body()));
     }
 
-    /** Files under the console folder (issue 11 builds the console); index.html for folders. */
+    /** Files under SIYU_CONSOLE_DIR; index.html for folders. */
     private void staticFile(HttpExchange exchange, String path) throws IOException {
-        if (consoleDir == null || !Files.isDirectory(consoleDir)) {
+        if (!Files.isDirectory(consoleDir)) {
             send(exchange, 404, Map.of("content-type", List.of("text/plain; charset=utf-8")),
                     "the console is not built (no " + consoleDir + ")\n");
+            return;
+        }
+        if (path.equals("/console")) {
+            send(exchange, 301, Map.of("location", List.of("/console/")), "");
             return;
         }
         String relative = path.equals("/console") ? "" : path.substring("/console/".length());
@@ -191,7 +197,12 @@ final class HttpGateway implements HttpHandler {
             return;
         }
         String type = Files.probeContentType(file);
-        send(exchange, 200, Map.of("content-type", List.of(type == null ? "application/octet-stream" : type)), Files.readAllBytes(file));
+        if (type == null) {
+            String name = file.getFileName().toString();
+            type = name.endsWith(".js") ? "text/javascript; charset=utf-8" : name.endsWith(".css") ? "text/css; charset=utf-8"
+                    : name.endsWith(".html") ? "text/html; charset=utf-8" : "application/octet-stream";
+        }
+        send(exchange, 200, Map.of("content-type", List.of(type), "cache-control", List.of("no-cache")), Files.readAllBytes(file));
     }
 
     private boolean authorised(HttpExchange exchange) {

@@ -223,6 +223,8 @@ public final class LocalStack implements AutoCloseable {
     private Map<String, String> parameters() {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("WeComCorpId", settings.corpId());
+        // Tracked links on: SOP content gets short links to this stack's own GET /l/{code} (docs/sop.md).
+        values.put("LinksBaseUrl", url().toString());
         template.parameterDefaults().forEach((name, dflt) -> {
             if (dflt == null && !values.containsKey(name)) {
                 values.put(name, "local-" + name);
@@ -522,6 +524,8 @@ public final class LocalStack implements AutoCloseable {
         out.println("  corp id          " + settings.corpId());
         out.println("  callback token   " + settings.wecomToken() + "   EncodingAESKey " + settings.wecomAesKey());
         out.println("  admin token      " + settings.adminToken() + "   (Authorization: Bearer <token>)");
+        out.println("  console          " + url() + "/console"
+                + (settings.consoleDir() == null ? "   (sign in with the admin token)" : "   (from " + settings.consoleDir() + ")"));
         out.println("  WeCom API        " + (wecom != null ? wecomBaseUrl + " (stub)" : wecomBaseUrl));
         out.println("  data             " + (settings.dataDir() == null ? "in memory (--data DIR keeps it)" : settings.dataDir()));
         out.println("  schedules        " + (settings.schedulesAuto() ? "fire by their expressions" : "fire only by hand")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
@@ -86,7 +87,7 @@ public final class Schedules implements AutoCloseable {
         nextFire.put(s.id(), at);
         long delay = Math.max(0, Duration.between(clock.instant(), at.toInstant()).toMillis());
         timers.put(s.id(), timer.schedule(() -> {
-            fire(s.id());
+            fire(s, at.toInstant());
             arm(s, at);
         }, delay, TimeUnit.MILLISECONDS));
     }
@@ -97,8 +98,12 @@ public final class Schedules implements AutoCloseable {
         if (s == null) {
             throw new IllegalArgumentException("no schedule " + id + "; the template has " + schedules.keySet());
         }
-        LOG.info("schedule {} ({}) fires {}", id, s.expression().text(), s.target().name());
-        s.target().invokeAsync(payload(s), "schedule " + id);
+        fire(s, clock.instant());
+    }
+
+    private void fire(Schedule s, Instant scheduledTime) {
+        LOG.info("schedule {} ({}) fires {}", s.id(), s.expression().text(), s.target().name());
+        s.target().invokeAsync(payload(s, scheduledTime), "schedule " + s.id());
     }
 
     /**
@@ -106,28 +111,35 @@ public final class Schedules implements AutoCloseable {
      * (EventBridge Scheduler: source aws.scheduler with a detail of "{}"; EventBridge rules: source
      * aws.events with an empty detail object).
      */
-    String payload(Schedule s) {
+    String payload(Schedule s, Instant scheduledTime) {
+        boolean scheduler = s.kind().equals("ScheduleV2");
         if (s.input() != null) {
-            return s.input();
+            // EventBridge Scheduler replaces its context attributes in the Input (EventBridge rules have none).
+            return !scheduler ? s.input() : s.input()
+                    .replace("<aws.scheduler.schedule-arn>", scheduleArn(s))
+                    .replace("<aws.scheduler.scheduled-time>", scheduledTime.truncatedTo(ChronoUnit.SECONDS).toString())
+                    .replace("<aws.scheduler.execution-id>", UUID.randomUUID().toString().replace("-", "").substring(0, 16))
+                    .replace("<aws.scheduler.attempt-number>", "1");
         }
         ObjectNode e = JSON.createObjectNode();
         e.put("version", "0");
         e.put("id", UUID.randomUUID().toString());
         e.put("detail-type", "Scheduled Event");
-        boolean scheduler = s.kind().equals("ScheduleV2");
         e.put("source", scheduler ? "aws.scheduler" : "aws.events");
         e.put("account", "000000000000");
         e.put("time", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
         e.put("region", region);
-        e.putArray("resources").add(scheduler
-                ? "arn:aws:scheduler:" + region + ":000000000000:schedule/default/" + s.name()
-                : "arn:aws:events:" + region + ":000000000000:rule/" + s.name());
+        e.putArray("resources").add(scheduler ? scheduleArn(s) : "arn:aws:events:" + region + ":000000000000:rule/" + s.name());
         if (scheduler) {
             e.put("detail", "{}");
         } else {
             e.putObject("detail");
         }
         return e.toString();
+    }
+
+    private String scheduleArn(Schedule s) {
+        return "arn:aws:scheduler:" + region + ":000000000000:schedule/default/" + s.name();
     }
 
     @Override

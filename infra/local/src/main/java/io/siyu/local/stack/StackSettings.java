@@ -17,7 +17,8 @@ import java.util.Map;
  * @param wecomApiBaseUrl a real WeCom API base URL, or null for the stub
  * @param dataDir         DynamoDB Local's files, or null to keep data in memory
  * @param schedulesAuto   whether schedules fire by their expressions (false: only when fired by hand)
- * @param consoleDir      static files served under /console/ (issue 11), or null
+ * @param consoleDir      a folder served under /console/ instead of the admin function's console
+ *                        routes (SIYU_CONSOLE_DIR, for front-end work: rebuild and reload), or null
  */
 public record StackSettings(
         Path repoRoot,
@@ -61,7 +62,7 @@ public record StackSettings(
                 Env.optional("WECOM_API_BASE_URL", null),
                 dataDir,
                 schedules.equals("auto"),
-                console != null ? Path.of(console) : repoRoot.resolve("console").resolve("dist"),
+                console != null ? Path.of(console) : null,
                 Map.of());
     }
 

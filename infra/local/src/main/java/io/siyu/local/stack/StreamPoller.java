@@ -15,11 +15,13 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.StreamDescription;
+import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.event.ruler.Machine;
 
@@ -73,6 +75,8 @@ final class StreamPoller extends Poller {
     private static final class ShardState {
         final Shard shard;
         String iterator;
+        /** The sequence number of the last record read from the shard (processed or pending), null before any. */
+        String lastRead;
         boolean opened;
         boolean ended;
         final List<Record> pending = new ArrayList<>();
@@ -116,8 +120,21 @@ final class StreamPoller extends Poller {
                 open(s);
             }
             if (s.pending.size() < settings.batchSize() && !s.ended) {
-                var got = streams.getRecords(b -> b.shardIterator(s.iterator).limit(settings.batchSize()));
+                GetRecordsResponse got;
+                try {
+                    got = streams.getRecords(b -> b.shardIterator(s.iterator).limit(settings.batchSize()));
+                } catch (TrimmedDataAccessException e) {
+                    // DynamoDB Local answers this, for ever, to an iterator taken while the shard was still
+                    // empty once records arrive (aws/aws-sdk-java#2923); it trims nothing within a run, so a
+                    // new iterator after the last record read loses and repeats nothing.
+                    LOG.debug("{}: shard {} answered TrimmedDataAccess; a new iterator after {}", name, s.shard.shardId(), s.lastRead);
+                    reopen(s);
+                    continue;
+                }
                 s.pending.addAll(got.records());
+                if (!got.records().isEmpty()) {
+                    s.lastRead = got.records().get(got.records().size() - 1).dynamodb().sequenceNumber();
+                }
                 s.iterator = got.nextShardIterator();
                 s.ended = s.iterator == null;
             }
@@ -165,6 +182,19 @@ final class StreamPoller extends Poller {
         }
         s.iterator = streams.getShardIterator(request.build()).shardIterator();
         s.opened = true;
+        s.ended = s.iterator == null;
+    }
+
+    /** A new iterator just after the last record read, or at the shard's start when none was read in this run. */
+    private void reopen(ShardState s) {
+        String after = s.lastRead != null ? s.lastRead : checkpoints.position(s.shard.shardId());
+        GetShardIteratorRequest.Builder request = GetShardIteratorRequest.builder().streamArn(streamArn).shardId(s.shard.shardId());
+        if (after != null) {
+            request.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(after);
+        } else {
+            request.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+        }
+        s.iterator = streams.getShardIterator(request.build()).shardIterator();
         s.ended = s.iterator == null;
     }
 

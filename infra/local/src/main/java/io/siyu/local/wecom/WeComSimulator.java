@@ -95,6 +95,7 @@ public final class WeComSimulator implements ResponseDefinitionTransformerV2 {
                 .extensions(this).disableRequestJournal());
         server.start();
         server.stubFor(WireMock.any(WireMock.anyUrl()).willReturn(WireMock.aResponse().withTransformers(getName())));
+        world.imagesAt(server.baseUrl());
         return this;
     }
 
@@ -131,6 +132,11 @@ public final class WeComSimulator implements ResponseDefinitionTransformerV2 {
     public ResponseDefinition transform(ServeEvent serveEvent) {
         Request request = serveEvent.getRequest();
         String path = request.getUrl().split("\\?", 2)[0];
+        if (path.startsWith("/wwpic/") && request.getMethod().getName().equals("GET")) {
+            return ResponseDefinitionBuilder.responseDefinition().withStatus(200)
+                    .withHeader("Content-Type", "image/svg+xml").withHeader("Cache-Control", "max-age=86400")
+                    .withBody(qrPicture(path)).build();
+        }
         if (!path.startsWith("/cgi-bin/")) {
             return reply(404, WeComWorld.error(40058, "not a WeCom API path: " + path));
         }
@@ -190,5 +196,40 @@ public final class WeComSimulator implements ResponseDefinitionTransformerV2 {
     private static ResponseDefinition reply(int status, ObjectNode body) {
         return ResponseDefinitionBuilder.responseDefinition().withStatus(status)
                 .withHeader("Content-Type", "application/json; charset=UTF-8").withBody(body.toString()).build();
+    }
+
+    /**
+     * The stub's picture for a code's qr_code URL: a QR-like pattern drawn from the URL (three
+     * finder squares, modules from its SHA-256), labelled as the stub's. Not a scannable code; it
+     * lets the console show and download an image with no internet.
+     */
+    static String qrPicture(String path) {
+        byte[] bits;
+        try {
+            bits = java.security.MessageDigest.getInstance("SHA-256").digest(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        int n = 25;
+        StringBuilder svg = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"-2 -2 29 29\" width=\"290\" height=\"290\">"
+                + "<title>WeCom stub QR " + path.replaceAll("[^A-Za-z0-9/_-]", "") + "</title><rect x=\"-2\" y=\"-2\" width=\"29\" height=\"29\" fill=\"#fff\"/>");
+        for (int y = 0; y < n; y++) {
+            for (int x = 0; x < n; x++) {
+                boolean finder = (x < 8 && y < 8) || (x >= n - 8 && y < 8) || (x < 8 && y >= n - 8);
+                boolean on;
+                if (finder) {
+                    int fx = x >= n - 8 ? x - (n - 7) : x;
+                    int fy = y >= n - 8 ? y - (n - 7) : y;
+                    on = fx >= 0 && fx < 7 && fy >= 0 && fy < 7 && (fx == 0 || fx == 6 || fy == 0 || fy == 6 || (fx >= 2 && fx <= 4 && fy >= 2 && fy <= 4));
+                } else {
+                    int i = y * n + x;
+                    on = ((bits[(i / 8) % bits.length] >> (i % 8)) & 1) == 1;
+                }
+                if (on) {
+                    svg.append("<rect x=\"").append(x).append("\" y=\"").append(y).append("\" width=\"1\" height=\"1\"/>");
+                }
+            }
+        }
+        return svg.append("</svg>").toString();
     }
 }

@@ -154,11 +154,21 @@ public final class WeComWorld {
     private final Map<String, Long> removedAt = new LinkedHashMap<>();
     private final Map<String, MassMessage> messages = new LinkedHashMap<>();
     private final Map<String, Set<LocalDate>> massMessageDays = new LinkedHashMap<>();
+    /** Members who confirm mass messages themselves (through {@link #confirm}), even when others confirm automatically. */
+    private final Set<String> confirmingByHand = new HashSet<>();
     private final AtomicLong ids = new AtomicLong();
+
+    /** Where the QR images of 「联系我」 and 「加入群聊」 codes are (WeCom's CDN; the stub serves its own). */
+    private volatile String imageBase = "https://wework.qpic.cn";
 
     public WeComWorld(Clock clock, boolean autoConfirmMassMessages) {
         this.clock = clock;
         this.autoConfirmMassMessages = autoConfirmMassMessages;
+    }
+
+    /** QR image URLs from now on start with {@code base} (the stub's own address, so the images load offline). */
+    public void imagesAt(String base) {
+        this.imageBase = base;
     }
 
     private long now() {
@@ -331,6 +341,24 @@ public final class WeComWorld {
         return out;
     }
 
+    /** Whether a member's mass messages are confirmed as they are created, or wait for {@link #confirm}. */
+    public synchronized void confirmAutomatically(String userId, boolean automatically) {
+        if (automatically) {
+            confirmingByHand.remove(userId);
+        } else {
+            confirmingByHand.add(userId);
+        }
+    }
+
+    /**
+     * The customer (or group) received a mass message today outside Siyu: a member's own 个人群发
+     * from the WeCom client counts toward the one-a-day limit too (wecom-api.md §9), so a later
+     * mass message today is skipped with send status 3.
+     */
+    public synchronized void receivedMassMessageToday(String target) {
+        massMessageDays.computeIfAbsent(target, t -> new HashSet<>()).add(LocalDate.ofInstant(clock.instant(), CORP_ZONE));
+    }
+
     /** A member confirms sending in the WeCom client (when mass messages are not confirmed automatically). */
     public synchronized ObjectNode confirm(String msgid, String userId) {
         MassMessage m = messages.get(msgid);
@@ -376,7 +404,7 @@ public final class WeComWorld {
         way.put("chat_expires_in", r.path("chat_expires_in").asInt(0));
         way.put("unionid", r.path("unionid").asText(""));
         if (scene == 2) {
-            way.put("qr_code", "https://wework.qpic.cn/wwpic/" + configId + "/0");
+            way.put("qr_code", imageBase + "/wwpic/" + configId + "/0");
         }
         contactWays.put(configId, way);
         ObjectNode reply = ok().put("config_id", configId);
@@ -816,7 +844,7 @@ public final class WeComWorld {
         way.put("room_base_name", r.path("room_base_name").asText(""));
         way.put("room_base_id", r.path("room_base_id").asInt(0));
         way.set("chat_id_list", JSON.valueToTree(chats));
-        way.put("qr_code", "https://wework.qpic.cn/wwpic/join/" + configId + "/0");
+        way.put("qr_code", imageBase + "/wwpic/join/" + configId + "/0");
         way.put("state", r.path("state").asText(""));
         joinWays.put(configId, way);
         return ok().put("config_id", configId);
@@ -841,7 +869,7 @@ public final class WeComWorld {
         ObjectNode reply = addJoinWay(r); // a full overwrite, as documented
         ObjectNode way = joinWays.remove(reply.get("config_id").asText());
         way.put("config_id", configId);
-        way.put("qr_code", "https://wework.qpic.cn/wwpic/join/" + configId + "/0");
+        way.put("qr_code", imageBase + "/wwpic/join/" + configId + "/0");
         joinWays.put(configId, way);
         return ok();
     }
@@ -910,7 +938,7 @@ public final class WeComWorld {
         m.recipientsBySender.keySet().forEach(userId -> m.tasks.put(userId, new Task()));
         messages.put(m.msgid, m);
         if (autoConfirmMassMessages) {
-            List.copyOf(m.tasks.keySet()).forEach(userId -> send(m, userId));
+            List.copyOf(m.tasks.keySet()).stream().filter(userId -> !confirmingByHand.contains(userId)).forEach(userId -> send(m, userId));
         }
         reply.put("msgid", m.msgid);
         return reply;

@@ -27,9 +27,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 8's end-to-end test: the stack on free ports, driven only through HTTP (WeCom callbacks,
- * the admin API, the local control API), and every number the stack reports checked against
- * expectations computed independently from the generated input (Expectations, from the rules in
- * docs/attribution.md and docs/events.md, not from Siyu's code). Grows with the demo's steps.
+ * orders, the admin API, the local control API), and every number the stack reports checked
+ * against expectations computed independently from the generated input (Expectations, from the
+ * rules in docs/attribution.md, events.md, referral.md, sop.md, orders.md and rfm.md; only the
+ * scoring of RFM totals is the production rule). Grows with the demo's steps.
  */
 @Tag("emulator")
 class EndToEndTest {
@@ -66,6 +67,16 @@ class EndToEndTest {
         assertThat(expected.funnels().values()).anyMatch(f -> f.lostByCustomer() > 0);
         assertThat(expected.funnels().values()).anyMatch(f -> f.lostByStaff() > 0);
         assertThat(expected.funnels().get(Expectations.UNATTRIBUTED).newCustomers()).isPositive();
+        assertThat(expected.funnels().get(Expectations.REFERRAL).newCustomers()).isPositive();
+        assertThat(expected.inviters().values()).anyMatch(i -> i.count() > 0);
+        assertThat(expected.inviters().values()).anyMatch(i -> i.lost() > 0); // a rollback
+        assertThat(expected.inviters().values()).anyMatch(i -> i.peak() > i.count()); // the peak outlived a loss
+        assertThat(scenario.events()).anyMatch(e -> e.inviter() != null && e.kind() == Scenario.Kind.ADD_HALF);
+        assertThat(expected.sop().planned()).isPositive();
+        assertThat(expected.sop().skippedLost()).isPositive();
+        assertThat(expected.orders().replaced()).isPositive();
+        assertThat(expected.rfm().segments().values().stream().filter(n -> n > 0)).hasSizeGreaterThan(2);
+        assertThat(expected.rfm().stages().values().stream().filter(n -> n > 0)).hasSizeGreaterThan(2);
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
         DemoReport report = new Demo(client, scenario, new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
@@ -79,6 +90,16 @@ class EndToEndTest {
                 .map(f -> f.name().substring(0, f.name().lastIndexOf(' '))).collect(Collectors.toSet());
         assertThat(compared).containsExactlyInAnyOrderElementsOf(expected.funnels().keySet());
         assertThat(expected.funnels().values().stream().mapToInt(Expectations.Funnel::net).sum()).isPositive();
+        // Each inviter's leaderboard row, the k-factor, the SOP's sends and every RFM segment and stage are compared.
+        Set<String> referral = report.figures().stream().filter(f -> f.section().equals("referral")).map(DemoReport.Figure::name)
+                .collect(Collectors.toSet());
+        expected.inviters().keySet().forEach(i -> assertThat(referral).contains(i + " count", i + " peak", i + " credited", i + " lost"));
+        assertThat(referral).contains("k-factor x1000", "new customers", "participants", "net", "pending holds");
+        assertThat(report.figure("sop", "sent").actual()).isEqualTo(expected.sop().planned());
+        assertThat(report.figure("sop", "WeCom recipients").actual()).isEqualTo(expected.sop().planned());
+        assertThat(report.figure("orders", "ignored").actual()).isEqualTo(expected.orders().ignored());
+        assertThat(report.figures().stream().filter(f -> f.section().equals("rfm"))).hasSize(1 + 8 + 5);
+        assertThat(report.figure("rfm", "customers").actual()).isEqualTo(expected.rfm().customers()).isPositive();
     }
 
     @Test
@@ -86,7 +107,7 @@ class EndToEndTest {
         CliRun run = CliRun.runLive("", "demo", "--url", stack.url().toString(), "--seed", "7", "--customers", "12");
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
-        assertThat(run.out()).contains("[1/8] stack at " + stack.url()).contains("Report").contains("figures match");
+        assertThat(run.out()).contains("[1/9] stack at " + stack.url()).contains("Report").contains("figures match");
     }
 
     @Test

@@ -112,6 +112,35 @@ class LocalStackTest {
     }
 
     @Test
+    void aTrackedLinkRedirectsThroughTheStackAndAMalformedCodeIsNotFound() throws Exception {
+        assertThat(stack.environmentOf("SopPlannerChainsFunction")).containsEntry("LINKS_BASE_URL", stack.url().toString());
+        String table = stack.resources().tableName("LinksTable");
+        try (var dynamoDb = stack.endpoints().dynamoDbClient()) {
+            dynamoDb.putItem(b -> b.tableName(table).item(Map.of(
+                    "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(settings.corpId() + "#LocalCode1"),
+                    "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("LINK"),
+                    "code", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("LocalCode1"),
+                    "url", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("https://shop.example.com/local"),
+                    "corpId", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(settings.corpId()),
+                    "sopId", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("local"),
+                    "stepId", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("s1"),
+                    "runKey", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(settings.corpId() + "#local#s1#2026-11-23"),
+                    "sender", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("zhangsan"))));
+        }
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+        java.net.http.HttpResponse<String> found = http.send(java.net.http.HttpRequest.newBuilder(stack.url().resolve("/l/LocalCode1"))
+                .header("User-Agent", "Mozilla/5.0 (iPhone) MicroMessenger/8.0.50").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(found.statusCode()).isEqualTo(302);
+        assertThat(found.headers().firstValue("location")).contains("https://shop.example.com/local");
+        assertThat(found.headers().firstValue("set-cookie")).hasValueSatisfying(c -> assertThat(c).startsWith("siyu_v="));
+
+        java.net.http.HttpResponse<String> malformed = http.send(java.net.http.HttpRequest.newBuilder(stack.url().resolve("/l/Local%00"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(malformed.statusCode()).isEqualTo(404);
+        assertThat(malformed.headers().firstValue("location")).isEmpty();
+    }
+
+    @Test
     void anUnknownRouteIsNotFoundAsApiGatewaySaysIt() {
         StackClient.Reply r = client.get("/nothing/here", true);
         assertThat(r.status()).isEqualTo(404);

@@ -70,6 +70,42 @@ class SchedulesTest {
         }
     }
 
+    static final String CONTEXT_INPUT = "{\"scheduledTime\":\"<aws.scheduler.scheduled-time>\",\"executionId\":"
+            + "\"<aws.scheduler.execution-id>\",\"arn\":\"<aws.scheduler.schedule-arn>\",\"attempt\":\"<aws.scheduler.attempt-number>\"}";
+
+    @Test
+    void theSchedulersContextAttributesInTheInputAreReplacedWithTheScheduledTimeOfTheFire() throws Exception {
+        Clock clock = Clock.fixed(Instant.parse("2026-11-23T18:59:59.700Z"), ZoneOffset.UTC);
+        Recorder target = new Recorder();
+        try (Schedules schedules = new Schedules(List.of(schedule("Planner.Tick", "cron(0 3 * * ? *)", ZoneId.of("Asia/Shanghai"),
+                CONTEXT_INPUT, true, target, "ScheduleV2")), clock, "us-east-1")) {
+            schedules.startTimers();
+
+            JsonNode timed = JSON.readTree(target.awaitOne());
+            target.received.clear();
+            schedules.fire("Planner.Tick");
+            JsonNode byHand = JSON.readTree(target.awaitOne());
+
+            // By its expression: the time it was due (not when the timer ran); by hand: now, to the second.
+            assertThat(timed.path("scheduledTime").asText()).isEqualTo("2026-11-23T19:00:00Z");
+            assertThat(byHand.path("scheduledTime").asText()).isEqualTo("2026-11-23T18:59:59Z");
+            assertThat(timed.path("executionId").asText()).matches("[0-9a-f]{16}").isNotEqualTo(byHand.path("executionId").asText());
+            assertThat(timed.path("arn").asText()).isEqualTo("arn:aws:scheduler:us-east-1:000000000000:schedule/default/PlannerTick");
+            assertThat(timed.path("attempt").asText()).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void anEventBridgeRuleScheduleLeavesItsInputAsWritten() {
+        Recorder target = new Recorder();
+        try (Schedules schedules = new Schedules(List.of(schedule("Rule.Input", "rate(1 day)", ZoneOffset.UTC, CONTEXT_INPUT, true,
+                target, "Schedule")), Clock.systemUTC(), "us-east-1")) {
+            schedules.fire("Rule.Input");
+
+            assertThat(target.received).containsExactly(CONTEXT_INPUT);
+        }
+    }
+
     @Test
     void aDisabledScheduleIsNeverArmedButCanBeFiredByHand() {
         Recorder target = new Recorder();
