@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.siyu.emulators.FreePorts;
+import io.siyu.emulators.JdkHttpServers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -40,7 +41,7 @@ public final class CountingProxy implements AutoCloseable {
 
     public CountingProxy(URI target) throws IOException {
         this.target = target;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", FreePorts.next()), 256);
+        server = JdkHttpServers.create(new InetSocketAddress("127.0.0.1", FreePorts.next()), 256);
         server.setExecutor(Executors.newFixedThreadPool(32));
         server.createContext("/", this::forward);
         server.start();

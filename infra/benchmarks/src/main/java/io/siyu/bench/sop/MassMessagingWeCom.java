@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.siyu.emulators.JdkHttpServers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -46,7 +47,7 @@ final class MassMessagingWeCom implements AutoCloseable {
     }
 
     static MassMessagingWeCom start() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HttpServer server = JdkHttpServers.create(new InetSocketAddress("127.0.0.1", 0), 0);
         MassMessagingWeCom wecom = new MassMessagingWeCom(server);
         server.createContext("/cgi-bin/", wecom::handle);
         server.setExecutor(Executors.newFixedThreadPool(8));
