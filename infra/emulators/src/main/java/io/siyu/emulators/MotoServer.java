@@ -13,14 +13,32 @@ import java.time.Duration;
  * A {@code moto_server} process: a second, independent emulator of DynamoDB (with streams), SQS
  * and EventBridge (with rule routing), used to check that Siyu does not depend on one emulator's
  * quirks.
+ *
+ * <p>Clients talk to it through an {@link HttpFront} that lets one DynamoDB request run at a time.
+ * DynamoDB applies each request atomically; moto does not. Its TransactWriteItems deep-copies
+ * every table it touches before it starts and puts the copies back when it cancels
+ * (moto/dynamodb/models/__init__.py, {@code transact_write_items}), so a cancelled transaction
+ * erases whatever other requests wrote to those tables meanwhile. Tests that race writers (two
+ * planners, a redelivered batch, a retry alongside the request the client gave up on at its
+ * timeout) then lose counter updates for moto's reasons, not Siyu's. Queued at the front in arrival
+ * order, the request a client abandoned still finishes before its retry starts, as in DynamoDB.
+ * SQS, EventBridge and stream reads pass side by side.
  */
 public final class MotoServer implements AutoCloseable {
+    private static final HttpFront.Gate ONE_DYNAMODB_REQUEST_AT_A_TIME = new HttpFront.Gate() {
+        @Override
+        public boolean alone(HttpFront.Request request) {
+            return request.amzTarget() != null && request.amzTarget().startsWith("DynamoDB_20120810.");
+        }
+    };
     private final Process process;
     private final int port;
+    private final HttpFront front;
 
-    private MotoServer(Process process, int port) {
+    private MotoServer(Process process, int port, HttpFront front) {
         this.process = process;
         this.port = port;
+        this.front = front;
     }
 
     public static boolean isInstalled() {
@@ -36,12 +54,13 @@ public final class MotoServer implements AutoCloseable {
         }
     }
 
-    public static MotoServer start(int port) {
+    /** Starts moto on {@code motoPort} and its front on a free port. */
+    public static MotoServer start(int motoPort) {
         try {
             Path log = Files.createTempFile("moto-server", ".log");
-            Process process = new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(port))
+            Process process = new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(motoPort))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            MotoServer server = new MotoServer(process, port);
+            MotoServer server = new MotoServer(process, motoPort, HttpFront.start(URI.create("http://127.0.0.1:" + motoPort), ONE_DYNAMODB_REQUEST_AT_A_TIME));
             server.awaitReady(log);
             return server;
         } catch (IOException e) {
@@ -57,7 +76,7 @@ public final class MotoServer implements AutoCloseable {
                 throw new IllegalStateException("moto_server exited: " + Files.readString(log));
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/moto-api/"))
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(motoEndpoint() + "/moto-api/"))
                         .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() < 500) {
                     return;
@@ -77,7 +96,7 @@ public final class MotoServer implements AutoCloseable {
     /** Drops every resource moto holds (tables, queues, buses), as a fresh server would. */
     public void reset() {
         try {
-            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint() + "/moto-api/reset"))
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(motoEndpoint() + "/moto-api/reset"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
         } catch (IOException e) {
             throw new IllegalStateException("moto reset failed", e);
@@ -86,12 +105,18 @@ public final class MotoServer implements AutoCloseable {
         }
     }
 
+    /** Where clients send their requests: the front. */
     public URI endpoint() {
+        return front.endpoint();
+    }
+
+    private URI motoEndpoint() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
     @Override
     public void close() {
+        front.close();
         process.destroy();
         try {
             if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {

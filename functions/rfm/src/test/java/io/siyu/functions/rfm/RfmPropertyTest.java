@@ -26,7 +26,6 @@ import io.siyu.lambda.Env;
 import io.siyu.testing.AwsEmulators;
 import io.siyu.testing.PublishedEvent;
 import io.siyu.testing.StreamRecords;
-import io.siyu.testing.TestTarget;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -49,11 +48,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tag;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import net.jqwik.api.lifecycle.LifecycleContext;
-import net.jqwik.api.lifecycle.SkipExecutionHook;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -69,25 +65,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * WeCom tags must be the customer's segment and stage.
  */
 @Tag("emulator")
-@AddLifecycleHook(RfmPropertyTest.NotOnMoto.class)
 class RfmPropertyTest {
-
-    /**
-     * moto's TransactWriteItems copies every table it touches before it starts and puts the copies
-     * back when it cancels (moto/dynamodb/models/__init__.py, transact_write_items), so a cancelled
-     * transaction undoes whatever other requests wrote to those tables meanwhile. A request the
-     * client abandoned at its timeout still runs in moto alongside the retry, and on a loaded
-     * machine this test makes such pairs: counts then drift for moto's reasons, not Siyu's. DynamoDB
-     * and DynamoDB Local serialise transactions; the property runs against DynamoDB Local.
-     */
-    static final class NotOnMoto implements SkipExecutionHook {
-        @Override
-        public SkipResult shouldBeSkipped(LifecycleContext context) {
-            return TestTarget.current() == TestTarget.MOTO
-                    ? SkipResult.skip("moto's transactions are not atomic under concurrent requests")
-                    : SkipResult.doNotSkip();
-        }
-    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ORDERS = 6;

@@ -2,7 +2,6 @@ package io.siyu.functions.sopsender;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.siyu.core.sop.Audience;
 import io.siyu.core.sop.Chain;
@@ -26,7 +25,6 @@ import io.siyu.lambda.Env;
 import io.siyu.testing.AwsEmulators;
 import io.siyu.testing.TestClock;
 import io.siyu.testing.AwsEmulatorsExtension;
-import io.siyu.testing.TestTarget;
 import io.siyu.testing.WeComStub;
 import io.siyu.wecom.api.MassMessageApi;
 import io.siyu.wecom.api.WeComException;
@@ -234,10 +232,6 @@ class DeliverySyncTest {
 
     @Test
     void twoSyncsAtOnceCountEachTransitionOnce() throws Exception {
-        // moto's TransactWriteItems copies the tables it touches first and puts the copies back when it
-        // cancels, undoing other requests' writes made meanwhile (a counter ADD was lost that way);
-        // DynamoDB and DynamoDB Local serialise transactions, and this test is about DynamoDB.
-        assumeTrue(TestTarget.current() != TestTarget.MOTO, "needs DynamoDB's atomic transactions under concurrency");
         String key = task(CREATED);
         senderConfirmed();
         results(1);
