@@ -433,7 +433,7 @@ public final class RfmBenchmark {
                 + String.format(Locale.ROOT, "Run of %s: %,d CDNOW orders (%,d through `POST /orders`, the rest through `POST /orders/batch`),"
                         + " %,d customers for the decay run.%n%n", LocalDate.now(), rows.size(), single, decayCustomers)
                 + String.format(Locale.ROOT, "Machine: %d cores shared with other work (other benchmarks and builds ran at the same time), %s %s, Java %s; everything in one JVM: DynamoDB Local"
-                        + " 2.6.1 (in memory), the WeCom API as WireMock, EventBridge as a WireMock stub, the handlers called directly with"
+                        + " (in memory; the version pom.xml pins), the WeCom API as WireMock, EventBridge as a WireMock stub, the handlers called directly with"
                         + " Lambda event objects. Absolute figures are this machine's; the ratios within one run are what carry over."
                         + " DynamoDB figures are counted by an SDK interceptor on every client (capacity units as DynamoDB Local reports"
                         + " them; transactions cost double); reading the stream (Lambda's poller in AWS) is not counted.%n%n",
