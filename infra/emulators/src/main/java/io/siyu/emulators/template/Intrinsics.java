@@ -3,8 +3,10 @@ package io.siyu.emulators.template;
 import static io.siyu.emulators.template.SamTemplate.asList;
 import static io.siyu.emulators.template.SamTemplate.asMap;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -54,6 +56,44 @@ public final class Intrinsics {
             }
             default -> throw new IllegalArgumentException("intrinsic " + e.getKey() + " is not supported here");
         };
+    }
+
+    private static final Pattern SUB_REF = Pattern.compile("\\$\\{([A-Za-z0-9]+)(?:\\.[A-Za-z0-9.]+)?}");
+
+    /** Every logical id a template value refers to (Ref, GetAtt, ${X} and ${X.Attr} in Sub, inside Join). */
+    public static Set<String> referencedIds(Object value) {
+        Set<String> ids = new LinkedHashSet<>();
+        collect(value, ids);
+        return ids;
+    }
+
+    private static void collect(Object value, Set<String> ids) {
+        if (value instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                if (key.equals("Ref")) {
+                    ids.add(String.valueOf(e.getValue()));
+                } else if (key.equals("Fn::GetAtt")) {
+                    ids.add(String.valueOf(asList(e.getValue()).get(0)));
+                } else if (key.equals("Fn::Sub")) {
+                    Object arg = e.getValue();
+                    String text = arg instanceof List<?> l ? String.valueOf(l.get(0)) : String.valueOf(arg);
+                    Matcher matcher = SUB_REF.matcher(text);
+                    while (matcher.find()) {
+                        if (!matcher.group(1).startsWith("AWS")) {
+                            ids.add(matcher.group(1));
+                        }
+                    }
+                    if (arg instanceof List<?> l && l.size() > 1) {
+                        collect(l.get(1), ids);
+                    }
+                } else {
+                    collect(e.getValue(), ids);
+                }
+            }
+        } else if (value instanceof List<?> l) {
+            l.forEach(v -> collect(v, ids));
+        }
     }
 
     /** The logical id a value refers to (Ref X or GetAtt X.Attr), or null for literals. */

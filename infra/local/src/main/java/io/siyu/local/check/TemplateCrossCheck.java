@@ -126,7 +126,7 @@ public final class TemplateCrossCheck {
             if (!read.contains(variable)) {
                 continue;
             }
-            for (String id : referencedIds(f.environment().get(variable))) {
+            for (String id : Intrinsics.referencedIds(f.environment().get(variable))) {
                 String resource = parameterToResource.getOrDefault(id, id);
                 boolean needsPolicy = template.hasResource(resource)
                         ? RESOURCE_TYPES.contains(template.resource(resource).type())
@@ -149,12 +149,12 @@ public final class TemplateCrossCheck {
                 for (Object statement : asList(p.get("Statement"))) {
                     Object resources = asMap(statement).get("Resource");
                     for (Object r : resources instanceof List<?> ? asList(resources) : java.util.Collections.singletonList(resources)) {
-                        ids.addAll(referencedIds(r));
+                        ids.addAll(Intrinsics.referencedIds(r));
                     }
                 }
             } else {
                 // A SAM policy template: {DynamoDBCrudPolicy: {TableName: !Ref X}}, {SQSSendMessagePolicy: {QueueName: ...}}, ...
-                p.values().forEach(arguments -> asMap(arguments).values().forEach(v -> ids.addAll(referencedIds(v))));
+                p.values().forEach(arguments -> asMap(arguments).values().forEach(v -> ids.addAll(Intrinsics.referencedIds(v))));
             }
         }
         Set<String> mapped = new LinkedHashSet<>(ids);
@@ -164,44 +164,6 @@ public final class TemplateCrossCheck {
             }
         });
         return mapped;
-    }
-
-    private static final Pattern SUB_REF = Pattern.compile("\\$\\{([A-Za-z0-9]+)(?:\\.[A-Za-z0-9.]+)?}");
-
-    /** Every logical id a template value refers to (Ref, GetAtt, ${X} and ${X.Attr} in Sub, inside Join). */
-    static Set<String> referencedIds(Object value) {
-        Set<String> ids = new LinkedHashSet<>();
-        collect(value, ids);
-        return ids;
-    }
-
-    private static void collect(Object value, Set<String> ids) {
-        if (value instanceof Map<?, ?> m) {
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                String key = String.valueOf(e.getKey());
-                if (key.equals("Ref")) {
-                    ids.add(String.valueOf(e.getValue()));
-                } else if (key.equals("Fn::GetAtt")) {
-                    ids.add(String.valueOf(asList(e.getValue()).get(0)));
-                } else if (key.equals("Fn::Sub")) {
-                    Object arg = e.getValue();
-                    String text = arg instanceof List<?> l ? String.valueOf(l.get(0)) : String.valueOf(arg);
-                    Matcher matcher = SUB_REF.matcher(text);
-                    while (matcher.find()) {
-                        if (!matcher.group(1).startsWith("AWS")) {
-                            ids.add(matcher.group(1));
-                        }
-                    }
-                    if (arg instanceof List<?> l && l.size() > 1) {
-                        collect(l.get(1), ids);
-                    }
-                } else {
-                    collect(e.getValue(), ids);
-                }
-            }
-        } else if (value instanceof List<?> l) {
-            l.forEach(v -> collect(v, ids));
-        }
     }
 
     /**

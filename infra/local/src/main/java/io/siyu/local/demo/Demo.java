@@ -63,6 +63,7 @@ public final class Demo {
     private long eventsBefore;
     private Map<String, JsonNode> rankingBefore = Map.of();
     private JsonNode callsBefore;
+    private long accessDeniedBefore;
     private final Map<String, String> channelIds = new LinkedHashMap<>();
     private String campaignId;
     private String sopId;
@@ -112,6 +113,7 @@ public final class Demo {
         reportSop();
         reportOrdersAndRfm();
         reportWeCom();
+        reportPermissions();
         progress.printf(Locale.ROOT, "Done in %.1f s.%n", (System.nanoTime() - started) / 1e9);
         report.print(progress);
         return report;
@@ -132,6 +134,16 @@ public final class Demo {
         eventsBefore = client.get("/_local/events?after=0", true).json().path("last").asLong();
         rankingBefore = has("GET /admin/channels/ranking") ? ranking() : Map.of();
         callsBefore = client.get("/_local/wecom/calls", true).json();
+        accessDeniedBefore = accessDenied(stack);
+    }
+
+    /** DynamoDB calls the stack refused because the calling function's policies do not allow them. */
+    private static long accessDenied(JsonNode stack) {
+        long n = 0;
+        for (JsonNode f : stack.path("functions")) {
+            n += f.path("accessDenied").asLong();
+        }
+        return n;
     }
 
     private String rankingQuery() {
@@ -758,5 +770,19 @@ public final class Demo {
             lines.add("(none)");
         }
         report.section("WeCom API calls the functions made (the stub's count)", lines);
+    }
+
+    /** Every DynamoDB call the demo caused was one the function's policies in template.yaml allow. */
+    private void reportPermissions() {
+        JsonNode stack = client.stack();
+        List<String> lines = new ArrayList<>();
+        lines.add("calls refused " + report.compare("permissions", "DynamoDB calls refused by IAM", 0, accessDenied(stack) - accessDeniedBefore));
+        for (JsonNode f : stack.path("functions")) {
+            if (f.path("accessDenied").asLong() > 0) {
+                lines.add(String.format(Locale.ROOT, "%-28s %d refused: see the stack's log for the action", f.path("name").asText(),
+                        f.path("accessDenied").asLong()));
+            }
+        }
+        report.section("Permissions (each function's DynamoDB calls against its policies in template.yaml)", lines);
     }
 }

@@ -12,6 +12,8 @@ import io.siyu.emulators.AwsEndpoints;
 import io.siyu.emulators.EventBridgeStub;
 import io.siyu.emulators.FreePorts;
 import io.siyu.emulators.LocalDynamoDb;
+import io.siyu.emulators.HttpFront;
+import io.siyu.emulators.JdkHttpServers;
 import io.siyu.emulators.LocalEnvironment;
 import io.siyu.emulators.LocalSqs;
 import io.siyu.emulators.StackResources;
@@ -87,6 +89,9 @@ public final class LocalStack implements AutoCloseable {
     private final List<Poller> pollers = new ArrayList<>();
     private final List<SqsPoller> sqsPollers = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    /** Each function's DynamoDB policy, enforced by its own front before DynamoDB Local. */
+    private final Map<String, DynamoDbPolicy> dynamoDbPolicies = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, HttpFront> dynamoDbFronts = new java.util.concurrent.ConcurrentHashMap<>();
     private SamTemplate template;
     private AwsEndpoints endpoints;
     private SqsClient sqs;
@@ -201,7 +206,7 @@ public final class LocalStack implements AutoCloseable {
 
     private void bindHttp() {
         try {
-            http = HttpServer.create(new InetSocketAddress(settings.bindHost(), settings.httpPort()), 64);
+            http = JdkHttpServers.create(new InetSocketAddress(settings.bindHost(), settings.httpPort()), 64);
         } catch (BindException e) {
             throw new PortInUse("port " + settings.httpPort() + " on " + settings.bindHost()
                     + " is already in use: stop what listens there, or set SIYU_HTTP_PORT to a free port", e);
@@ -234,11 +239,38 @@ public final class LocalStack implements AutoCloseable {
         return values;
     }
 
-    /** The function's environment: the template's, resolved against this stack, plus what the local side adds. */
+    /**
+     * The function's environment: the template's, resolved against this stack, plus what the local
+     * side adds. Its DynamoDB endpoint is the function's own front, which refuses what the
+     * function's policies do not allow ({@link DynamoDbPolicy}).
+     */
     public Map<String, String> environmentOf(String functionId) {
         Map<String, String> env = new LinkedHashMap<>(stack.environmentOf(functionId));
         env.putAll(LocalEnvironment.of(endpoints, wecomBaseUrl, settings.wecomToken(), settings.wecomAesKey(), settings.wecomSecret()));
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbFront(functionId).endpoint().toString());
         return env;
+    }
+
+    private synchronized HttpFront dynamoDbFront(String functionId) {
+        return dynamoDbFronts.computeIfAbsent(functionId, id -> {
+            DynamoDbPolicy policy = new DynamoDbPolicy(template.function(id), stack::logicalIdOf,
+                    "arn:aws:dynamodb:" + REGION + ":000000000000:table/");
+            dynamoDbPolicies.put(id, policy);
+            HttpFront front = HttpFront.start(endpoints.dynamoDb(), policy);
+            running.add(front);
+            return front;
+        });
+    }
+
+    /** The DynamoDB calls refused so far, per function: each names an action the template does not grant. */
+    public Map<String, List<String>> accessDenied() {
+        Map<String, List<String>> denied = new LinkedHashMap<>();
+        dynamoDbPolicies.forEach((id, policy) -> {
+            if (!policy.denied().isEmpty()) {
+                denied.put(id, policy.denied());
+            }
+        });
+        return denied;
     }
 
     private LocalFunction loadFunction(FunctionDefinition f) {
@@ -498,7 +530,8 @@ public final class LocalStack implements AutoCloseable {
         aws.put("accessKeyId", AwsEndpoints.ACCESS_KEY);
         ArrayNode fns = d.putArray("functions");
         functions.values().forEach(f -> fns.addObject().put("name", f.name()).put("handler", f.definition().handler())
-                .put("invocations", f.invocations()).put("errors", f.errors()).put("asyncFailures", f.asyncFailures()));
+                .put("invocations", f.invocations()).put("errors", f.errors()).put("asyncFailures", f.asyncFailures())
+                .put("accessDenied", dynamoDbPolicies.containsKey(f.name()) ? dynamoDbPolicies.get(f.name()).denied().size() : 0));
         ArrayNode rs = d.putArray("routes");
         routes().forEach(r -> rs.addObject().put("route", r.routeKey()).put("function", r.functionId())
                 .put("auth", r.authorizer() == null ? "none" : r.authorizer() + " (Bearer $SIYU_ADMIN_TOKEN)"));

@@ -13,6 +13,7 @@ import io.siyu.local.ExitCodes;
 import io.siyu.local.demo.StackClient;
 import io.siyu.testing.Fixtures;
 import io.siyu.testing.RepositoryFiles;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +26,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /**
  * The local stack on the real template.yaml, driven over HTTP: the callback and admin functions
@@ -67,6 +75,34 @@ class LocalStackTest {
             }
         });
         return out;
+    }
+
+    @Test
+    void eachFunctionReachesDynamoDbOnlyWithWhatItsPoliciesAllow() {
+        String table = stack.resources().tableName("IdempotencyTable");
+        String endpoint = stack.environmentOf("CallbackFunction").get("AWS_ENDPOINT_URL_DYNAMODB");
+        try (DynamoDbClient asCallback = DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("siyulocal", "siyulocal")))
+                .httpClient(UrlConnectionHttpClient.create()).build()) {
+            Map<String, AttributeValue> key = Map.of("pk", AttributeValue.fromS("corp#callback#policy-test"));
+            asCallback.getItem(b -> b.tableName(table).key(key));
+            asCallback.deleteItem(b -> b.tableName(table).key(key));
+
+            assertThatThrownBy(() -> asCallback.scan(b -> b.tableName(table)))
+                    .isInstanceOfSatisfying(DynamoDbException.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(400);
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException");
+                        assertThat(e.getMessage()).contains("CallbackFunction is not authorized to perform: dynamodb:Scan");
+                    });
+            String contacts = stack.resources().tableName("ContactsTable");
+            assertThatThrownBy(() -> asCallback.getItem(b -> b.tableName(contacts).key(key)))
+                    .isInstanceOf(DynamoDbException.class).hasMessageContaining("dynamodb:GetItem");
+        }
+        assertThat(stack.accessDenied().get("CallbackFunction")).hasSize(2);
+        assertThat(client.stack().path("functions")).anySatisfy(f -> {
+            assertThat(f.path("name").asText()).isEqualTo("CallbackFunction");
+            assertThat(f.path("accessDenied").asInt()).isEqualTo(2);
+        });
     }
 
     @Test
