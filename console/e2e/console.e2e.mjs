@@ -382,6 +382,7 @@ await test('customers are found by the beginning of their name', async () => {
   const rows = await page.locator('#name-results tbody tr').evaluateAll(trs => trs.map(tr => [...tr.cells].map(td => td.textContent.trim())));
   assert.deepEqual(rows.map(r => [r[0], r[1], r[2], r[4]]),
     found.customers.map(c => [c.name, c.externalUserId, c.firstChannelId || '—', String(c.activeRelationships)]));
+  await shot(page, 'customer-search');
   await page.getByRole('link', { name: `端到端${RUN}甲` }).click();
   await page.locator('#customer-profile').waitFor();
   assert.match(await page.locator('#customer-profile').textContent(), new RegExp(`namea${RUN}`));
