@@ -126,6 +126,36 @@ await test('signs in with SIYU_ADMIN_TOKEN and shows the overview from the API',
     assert.equal(await figure(page, '#bucket-unattributed', k), String(ranking.unattributed[k]), `unattributed ${k}`);
   }
   assert.equal(await page.evaluate(() => sessionStorage.getItem('siyu.token')), TOKEN);
+});
+
+/** The overview's figures as the page shows them: the period table, the work figures, the RFM charts. */
+async function overviewOnPage(p) {
+  await p.locator('#overview-periods').waitFor();
+  await drawn(p, 'overview-segments-chart');
+  await drawn(p, 'overview-stages-chart');
+  const periods = await p.locator('#overview-periods tbody tr').evaluateAll(trs => trs.map(tr =>
+    [tr.dataset.figure, [...tr.querySelectorAll('td')].map(td => [Number(td.dataset.days), td.textContent.trim()])]));
+  const work = Object.fromEntries(await p.locator('#overview-work [data-figure]').evaluateAll(ds => ds.map(d =>
+    [d.dataset.figure, d.querySelector('dd').textContent.trim()])));
+  return { periods, work, segments: JSON.parse(await p.getAttribute('#overview-segments-chart', 'data-figures')),
+    stages: JSON.parse(await p.getAttribute('#overview-stages-chart', 'data-figures')) };
+}
+function overviewFromApi(o) {
+  const keys = ['newCustomers', 'net', 'lostByCustomer', 'lostByStaff', 'adds', 'returning'];
+  return { periods: keys.map(k => [k, o.periods.map(x => [x.days, String(x.totals[k])])]),
+    work: { activeCampaigns: String(o.referral.activeCampaigns), tasksAwaitingConfirmation: String(o.sop.tasksAwaitingConfirmation),
+      senders: String(o.sop.senders), recipients: String(o.sop.recipients), rfmCustomers: String(o.rfm.customers) },
+    segments: o.rfm.segments.map(s => ({ name: s.name, customers: s.customers })), stages: o.rfm.stages.map(s => ({ name: s.name, customers: s.customers })) };
+}
+
+await test('the overview shows GET /admin/overview\'s figures (today, 7 and 30 days, campaigns, SOP tasks, RFM)', async () => {
+  await page.goto(`${CONSOLE}#/`);
+  const shown = await overviewOnPage(page);
+  const o = await apiOk('GET', '/admin/overview');
+  assert.deepEqual(o.periods.map(x => x.days), [1, 7, 30]);
+  assert.ok(o.periods[2].totals.newCustomers > 0, `the demo data has new customers: ${JSON.stringify(o.periods[2])}`);
+  assert.deepEqual(shown, overviewFromApi(o));
+  assert.equal((await apiOk('GET', '/admin/rfm/distribution')).customers, o.rfm.customers);
   await shot(page, 'overview');
 });
 
@@ -137,10 +167,28 @@ await test('creates a channel through the form and finds it in the list with its
   await page.getByLabel('渠道编号（可选）').fill(code);
   await page.getByLabel('员工 UserID').fill('zhangsan, lisi');
   await page.getByLabel('欢迎语').fill('欢迎！');
+  await page.getByLabel('附件类型').selectOption('link');
+  await page.locator('[name="welcome.attachment.title"]').fill('新人礼包');
+  await page.locator('[name="welcome.attachment.url"]').fill('https://example.com/gift');
+  await page.locator('[name="welcome.attachment.description"]').fill('领取说明');
   await page.getByRole('button', { name: '保存' }).click();
   await page.waitForURL(`**#/channels/${code}`);
   const channel = await apiOk('GET', `/admin/channels/${code}`);
   assert.deepEqual(channel.staffUserIds, ['zhangsan', 'lisi']);
+  assert.deepEqual(channel.welcome, { text: '欢迎！', attachment: { type: 'LINK', title: '新人礼包', url: 'https://example.com/gift',
+    description: '领取说明' } });
+  // The edit form shows the attachment as stored, and changing it to a mini program goes through the API.
+  await page.goto(`${CONSOLE}#/channels/${code}/edit`);
+  assert.equal(await page.locator('[name="welcome.attachment.url"]').inputValue(), 'https://example.com/gift');
+  await page.getByLabel('附件类型').selectOption('miniprogram');
+  await page.locator('[name="welcome.attachment.title"]').fill('会员商城');
+  await page.locator('[name="welcome.attachment.mediaId"]').fill('MEDIA_COVER');
+  await page.locator('[name="welcome.attachment.appId"]').fill('wx8bd80126147dfAAA');
+  await page.locator('[name="welcome.attachment.page"]').fill('/pages/index');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.waitForURL(`**#/channels/${code}`);
+  assert.deepEqual((await apiOk('GET', `/admin/channels/${code}`)).welcome.attachment,
+    { type: 'MINIPROGRAM', title: '会员商城', mediaId: 'MEDIA_COVER', appId: 'wx8bd80126147dfAAA', page: '/pages/index' });
   await page.goto(`${CONSOLE}#/channels`);
   const row = page.locator(`#channel-list tr[data-channel="${code}"]`);
   await row.waitFor();
@@ -250,6 +298,104 @@ await test('an SOP is defined in the editor and its steps report their status', 
   assert.equal(await page.locator('#sop-capacity tbody tr').count(), 15);
 });
 
+await test('the SOP editor\'s audience filters and attachments round-trip through the API', async () => {
+  await page.goto(`${CONSOLE}#/sop/new`);
+  await page.getByLabel('名称').fill(`会员回访 ${RUN}`);
+  await page.getByLabel('发送员工 UserID').fill('zhangsan, lisi');
+  await page.getByLabel('含任一标签 ID').fill('etVIP, etGold');
+  await page.getByLabel('含全部标签 ID').fill('etActive');
+  await page.getByLabel('不含标签 ID').fill('etBlock');
+  await page.getByLabel('限定渠道 ID').fill(state.channel);
+  await page.getByRole('checkbox', { name: '重要价值客户' }).check();
+  await page.getByRole('checkbox', { name: '一般发展客户' }).check();
+  await page.getByRole('checkbox', { name: '成熟期' }).check();
+  await page.locator('[name="audience.addedBetween.from"]').fill('2026-01-01');
+  await page.locator('[name="audience.addedBetween.to"]').fill('2026-12-31');
+  await page.getByLabel('时间', { exact: true }).selectOption('at');
+  await page.getByLabel('指定时间（如 2026-12-01T18:00）').fill('2099-03-06T18:00');
+  await page.getByLabel('消息内容').fill('会员专享回访');
+  const att = j => `steps[0].content.attachments[${j}]`;
+  await page.getByRole('button', { name: '添加附件' }).click();
+  await page.locator(`[name="${att(0)}.mediaId"]`).fill('MEDIA_IMAGE');
+  await page.getByRole('button', { name: '添加附件' }).click();
+  await page.locator(`[name="${att(1)}.type"]`).selectOption('link');
+  await page.locator(`[name="${att(1)}.title"]`).fill('新品');
+  await page.locator(`[name="${att(1)}.url"]`).fill('ftp://example.com/new'); // refused by the API: its message goes next to the field
+  await page.getByRole('button', { name: '添加附件' }).click();
+  await page.locator(`[name="${att(2)}.type"]`).selectOption('miniprogram');
+  await page.locator(`[name="${att(2)}.title"]`).fill('商城');
+  await page.locator(`[name="${att(2)}.picMediaId"]`).fill('MEDIA_COVER');
+  await page.locator(`[name="${att(2)}.appId"]`).fill('wx8bd80126147dfAAA');
+  await page.locator(`[name="${att(2)}.page"]`).fill('/pages/index');
+  await page.getByRole('button', { name: '保存' }).click();
+  const err = page.locator(`[data-field="${att(1)}.url"] .field-error`);
+  await err.waitFor();
+  assert.match((await err.textContent()).trim(), /http/);
+  await page.locator(`[data-field="${att(1)}.url"]`).scrollIntoViewIfNeeded();
+  await shot(page, 'sop-editor-error');
+  await page.locator(`[name="${att(1)}.url"]`).fill('https://example.com/new');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.waitForURL(u => /#\/sop\/[0-9a-z]+$/.test(u.href) && !u.href.endsWith('/new'));
+  const sopId = page.url().split('/').pop();
+  const sop = await apiOk('GET', `/admin/sops/${sopId}`);
+  // The API keeps tag ids and segment names sorted, and answers the (empty) customer groups too.
+  assert.deepEqual(sop.audience, { senders: ['zhangsan', 'lisi'], tags: { any: ['etGold', 'etVIP'], all: ['etActive'], none: ['etBlock'] },
+    channelIds: [state.channel], addedBetween: { from: '2026-01-01', to: '2026-12-31' }, rfmSegments: ['GENERAL_DEVELOP', 'IMPORTANT_VALUE'],
+    lifecycleStages: ['MATURE'], groupChats: [] });
+  assert.deepEqual(sop.steps[0].content, { text: '会员专享回访', attachments: [{ type: 'image', mediaId: 'MEDIA_IMAGE' },
+    { type: 'link', title: '新品', url: 'https://example.com/new' },
+    { type: 'miniprogram', title: '商城', picMediaId: 'MEDIA_COVER', appId: 'wx8bd80126147dfAAA', page: '/pages/index' }] });
+  // Read back into the editor: every field shows what the API stored.
+  await page.reload();
+  await page.locator('#sop-form').waitFor();
+  assert.equal(await page.getByLabel('不含标签 ID').inputValue(), 'etBlock');
+  assert.equal(await page.getByRole('checkbox', { name: '重要价值客户' }).isChecked(), true);
+  assert.equal(await page.getByRole('checkbox', { name: '重要发展客户' }).isChecked(), false);
+  assert.equal(await page.getByRole('checkbox', { name: '成熟期' }).isChecked(), true);
+  assert.equal(await page.locator('[name="audience.addedBetween.to"]').inputValue(), '2026-12-31');
+  assert.equal(await page.locator(`[name="${att(1)}.type"]`).inputValue(), 'link');
+  assert.equal(await page.locator(`[name="${att(2)}.appId"]`).inputValue(), 'wx8bd80126147dfAAA');
+  // Saving unchanged keeps everything (version moves, nothing else).
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.locator('.notice').waitFor();
+  const again = await apiOk('GET', `/admin/sops/${sopId}`);
+  assert.equal(again.version, sop.version + 1);
+  assert.deepEqual({ ...again, version: 0, updatedAt: 0 }, { ...sop, version: 0, updatedAt: 0 });
+});
+
+await test('customers are found by the beginning of their name', async () => {
+  const people = { [`namea${RUN}`]: `端到端${RUN}甲`, [`nameb${RUN}`]: `端到端${RUN}乙`, [`namec${RUN}`]: `别人${RUN}` };
+  for (const [id, name] of Object.entries(people)) {
+    const r = await fetch(`${BASE}/_local/wecom/customers/${id}`, { method: 'PUT',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name }) });
+    assert.equal(r.status, 200, `the stub took ${id}'s name`);
+    await callback(addXml('zhangsan', id, `ch_${state.channel}`));
+  }
+  await idle();
+  const found = await apiOk('GET', `/admin/customers?name=${encodeURIComponent(`端到端${RUN}`)}&limit=50`);
+  // In the order of their names (乙 before 甲 in code points), never 别人.
+  assert.deepEqual(found.customers.map(c => c.externalUserId), [`nameb${RUN}`, `namea${RUN}`]);
+  await page.goto(`${CONSOLE}#/customers`);
+  await page.getByLabel('按姓名搜索（开头几个字）').fill(`端到端${RUN}`);
+  await page.getByRole('button', { name: '搜索' }).click();
+  await page.locator('#name-results').waitFor();
+  const rows = await page.locator('#name-results tbody tr').evaluateAll(trs => trs.map(tr => [...tr.cells].map(td => td.textContent.trim())));
+  assert.deepEqual(rows.map(r => [r[0], r[1], r[2], r[4]]),
+    found.customers.map(c => [c.name, c.externalUserId, c.firstChannelId || '—', String(c.activeRelationships)]));
+  await shot(page, 'customer-search');
+  await page.getByRole('link', { name: `端到端${RUN}甲` }).click();
+  await page.locator('#customer-profile').waitFor();
+  assert.match(await page.locator('#customer-profile').textContent(), new RegExp(`namea${RUN}`));
+  // A blank search is the API's 400, shown next to the field.
+  await page.getByLabel('按姓名搜索（开头几个字）').fill('   ');
+  await page.getByRole('button', { name: '搜索' }).click();
+  const refused = await api('GET', '/admin/customers?name=%20%20%20');
+  assert.equal(refused.status, 400);
+  const err = page.locator('[data-field="name"] .field-error');
+  await err.waitFor();
+  assert.equal((await err.textContent()).trim(), refused.json.error.fields.name);
+});
+
 await test('a customer is looked up by external user id', async () => {
   await page.goto(`${CONSOLE}#/customers`);
   await page.getByLabel('外部联系人 ID（external_userid）').fill(state.customer);
@@ -336,8 +482,10 @@ await test('an expired or wrong token returns to the sign-in screen', async () =
   await page.getByRole('heading', { name: '登录私域运营台' }).waitFor();
   assert.match(await page.locator('.notice').textContent(), /登录已失效/);
   assert.equal(await page.evaluate(() => sessionStorage.getItem('siyu.token')), null);
-  await signIn(page);
-  await page.getByRole('heading', { name: 'RFM分层' }).waitFor();
+  // Signing in again where the session ended lands on the page that was asked for.
+  await page.getByLabel('管理令牌').fill(TOKEN);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('heading', { level: 1, name: 'RFM分层' }).waitFor();
 });
 
 await context.close();

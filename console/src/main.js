@@ -63,10 +63,10 @@ function ErrorBanner({ error, onRetry, unmatched }) {
   </div>`;
 }
 
-/** Field messages for `name`: the key itself, name[i]... and name.x... */
-function fieldError(error, name) {
+/** Field messages for `name`: the key itself, name[i]... and name.x...; and the keys in `also` exactly. */
+function fieldError(error, name, also = []) {
   if (!error || !error.fields) return null;
-  const hits = Object.entries(error.fields).filter(([k]) => k === name || k.startsWith(name + '[') || k.startsWith(name + '.'));
+  const hits = Object.entries(error.fields).filter(([k]) => k === name || k.startsWith(name + '[') || k.startsWith(name + '.') || also.includes(k));
   return hits.length ? hits.map(([k, v]) => (k === name ? v : `${k}: ${v}`)).join('; ') : null;
 }
 function unmatchedFields(error, names) {
@@ -75,9 +75,9 @@ function unmatchedFields(error, names) {
 }
 
 let fieldSeq = 0;
-function Field({ label, name, error, help, type = 'text', value, onInput, options, required, ...rest }) {
+function Field({ label, name, error, help, type = 'text', value, onInput, options, required, also, ...rest }) {
   const id = useRef(`f-${name}-${++fieldSeq}`).current;
-  const msg = fieldError(error, name);
+  const msg = fieldError(error, name, also);
   const describedBy = [help ? `${id}-help` : null, msg ? `${id}-err` : null].filter(Boolean).join(' ') || undefined;
   let control;
   if (type === 'select') {
@@ -100,6 +100,25 @@ function Field({ label, name, error, help, type = 'text', value, onInput, option
     ${help && html`<small id=${`${id}-help`} class="help">${help}</small>`}
     ${msg && html`<p id=${`${id}-err`} class="field-error" role="alert">${msg}</p>`}
   </div>`;
+}
+
+/** Checkboxes for a list field (`name`), in a fieldset with its legend; the API's message for the list under it. */
+function CheckGroup({ legend, name, options, value, onInput, error }) {
+  const id = useRef(`g-${name}-${++fieldSeq}`).current;
+  const msg = fieldError(error, name);
+  const toggle = (v, on) => onInput(on ? [...value, v] : value.filter(x => x !== v));
+  return html`<fieldset class=${`checks ${msg ? 'invalid' : ''}`} data-field=${name} aria-describedby=${msg ? `${id}-err` : undefined}>
+    <legend>${legend}</legend>
+    <div class="check-list">${options.map(([v, l]) => html`<label class="check-item"><input type="checkbox" name=${name} value=${v}
+      checked=${value.includes(v)} onChange=${e => toggle(v, e.target.checked)} /> ${l}</label>`)}</div>
+    ${msg && html`<p id=${`${id}-err`} class="field-error" role="alert">${msg}</p>`}
+  </fieldset>`;
+}
+
+/** The API's message for exactly `name` (a group of fields, e.g. a date range), where the group is shown. */
+function GroupError({ error, name }) {
+  const msg = error?.fields?.[name];
+  return msg ? html`<p class="field-error" role="alert" data-field-error=${name}>${msg}</p>` : null;
 }
 
 function Pager({ items, size = 10, render: row, head, caption, id }) {
@@ -171,15 +190,33 @@ function SignIn({ message, onSignedIn }) {
 
 // ---------------------------------------------------------------- overview
 
+const PERIOD_FIGURES = ['newCustomers', 'net', 'lostByCustomer', 'lostByStaff', 'adds', 'returning'];
+
 function Overview() {
   const t = useT();
   const health = useApi('/admin/health');
+  const overview = useApi('/admin/overview');
   const ranking = useApi('/admin/channels/ranking?by=net');
-  const rfm = useApi('/admin/rfm/distribution');
+  const o = overview.data;
   const r = ranking.data;
   const top = r ? r.channels.slice(0, 10) : [];
   return html`<${Page} title=${t.overview.title}>
     ${health.data && html`<p class="meta">${t.overview.corp}: <code>${health.data.corpId}</code> · ${t.overview.operator}: <code>${health.data.operator}</code></p>`}
+    ${overview.loading && html`<${Loading} />`}
+    <${ErrorBanner} error=${overview.error} onRetry=${overview.reload} />
+    ${o && html`<h2>${t.overview.customers} <small>${t.overview.today}: ${o.today} (${o.zone})</small></h2>
+      <div class="table-wrap"><table id="overview-periods"><caption>${t.overview.periodsCaption}</caption>
+        <thead><tr><th scope="col"></th>${o.periods.map(p => html`<th scope="col" data-days=${p.days}>${t.overview.period(p.days)}</th>`)}</tr></thead>
+        <tbody>${PERIOD_FIGURES.map(k => html`<tr data-figure=${k}><th scope="row">${t.overview.figure[k]}</th>
+          ${o.periods.map(p => html`<td data-days=${p.days}>${p.totals[k]}</td>`)}</tr>`)}</tbody></table></div>
+      <dl class="figures" id="overview-work">
+        <div data-figure="activeCampaigns"><dt>${t.overview.activeCampaigns}</dt><dd>${o.referral.activeCampaigns}</dd></div>
+        <div data-figure="tasksAwaitingConfirmation"><dt>${t.overview.tasksAwaiting}</dt><dd>${o.sop.tasksAwaitingConfirmation}</dd></div>
+        <div data-figure="senders"><dt>${t.overview.sendersAwaiting}</dt><dd>${o.sop.senders}</dd></div>
+        <div data-figure="recipients"><dt>${t.overview.recipientsAwaiting}</dt><dd>${o.sop.recipients}</dd></div>
+        <div data-figure="rfmCustomers"><dt>${t.overview.rfmCustomers}</dt><dd>${o.rfm.customers}</dd></div>
+      </dl>
+      <${RfmCharts} d=${o.rfm} prefix="overview-" />`}
     <h2>${t.overview.last30}${r && html` <small>${r.from} – ${r.to}</small>`}</h2>
     ${ranking.loading && html`<${Loading} />`}
     <${ErrorBanner} error=${ranking.error} onRetry=${ranking.reload} />
@@ -194,12 +231,25 @@ function Overview() {
       <div><h3>${t.overview.unattributed}</h3><${Figures} id="bucket-unattributed" values=${r.unattributed} labels=${t.funnel} /></div>
       <div><h3>${t.overview.referralBucket}</h3><${Figures} id="bucket-referral" values=${r.referral} labels=${t.funnel} /></div>
     </div>`}
-    <h2>${t.nav.rfm}</h2>
-    ${rfm.loading && html`<${Loading} />`}
-    <${ErrorBanner} error=${rfm.error} onRetry=${rfm.reload} />
-    ${rfm.data && html`<dl class="figures"><div><dt>${t.overview.rfmCustomers}</dt><dd>${rfm.data.customers}</dd></div>
-      ${rfm.data.stages.map(s => html`<div><dt>${t.stages[s.name] || s.name}</dt><dd>${s.customers}</dd></div>`)}</dl>`}
   </${Page}>`;
+}
+
+/** Customers per RFM segment (bars) and per lifecycle stage (ring), as an RFM distribution answered them. */
+function RfmCharts({ d, prefix = '' }) {
+  const t = useT();
+  return html`<div class="cols">
+    <div><h2>${t.rfm.segments}</h2>
+      <${Chart} id=${`${prefix}segments-chart`} label=${t.rfm.segments} figures=${d.segments.map(s => ({ name: s.name, customers: s.customers }))}
+        option=${{ tooltip: { trigger: 'axis' }, grid: { left: 8, right: 16, containLabel: true },
+          yAxis: { type: 'category', data: d.segments.map(s => t.segments[s.name] || s.name), axisLabel: { interval: 0 } },
+          xAxis: { type: 'value', minInterval: 1 },
+          series: [{ type: 'bar', name: t.rfm.segments, data: d.segments.map(s => s.customers) }] }} /></div>
+    <div><h2>${t.rfm.stages}</h2>
+      <${Chart} id=${`${prefix}stages-chart`} label=${t.rfm.stages} figures=${d.stages.map(s => ({ name: s.name, customers: s.customers }))}
+        option=${{ tooltip: { trigger: 'item' }, legend: { bottom: 0 },
+          series: [{ type: 'pie', radius: ['35%', '65%'], label: { formatter: '{b}: {c}' },
+            data: d.stages.map(s => ({ name: t.stages[s.name] || s.name, value: s.customers })) }] }} /></div>
+  </div>`;
 }
 
 // ---------------------------------------------------------------- channels
@@ -273,13 +323,14 @@ function Ranking() {
 function ChannelForm({ id }) {
   const t = useT();
   const existing = useApi(id ? `/admin/channels/${enc(id)}` : null);
-  const [f, setF] = useState({ name: '', code: '', staff: '', tags: '', welcome: '', skipVerify: true, groupChatId: '' });
+  const [f, setF] = useState({ name: '', code: '', staff: '', tags: '', welcome: '', attachment: null, skipVerify: true, groupChatId: '' });
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     const c = existing.data;
     if (c) setF({ name: c.name || '', code: c.channelId, staff: (c.staffUserIds || []).join(', '), tags: (c.tagIds || []).join(', '),
-      welcome: c.welcome?.text || '', skipVerify: c.skipVerify !== false, groupChatId: c.groupChatId || '' });
+      welcome: c.welcome?.text || '', attachment: attachmentFromApi(c.welcome?.attachment), skipVerify: c.skipVerify !== false,
+      groupChatId: c.groupChatId || '' });
   }, [existing.data]);
   const set = k => v => setF({ ...f, [k]: v });
   const submit = async e => {
@@ -289,11 +340,9 @@ function ChannelForm({ id }) {
     const body = { name: f.name, staffUserIds: list(f.staff), skipVerify: f.skipVerify };
     if (!id && f.code) body.code = f.code;
     if (f.tags) body.tagIds = list(f.tags);
-    // An attachment set through the API is kept on edit (the form edits only the text).
-    const attachment = existing.data?.welcome?.attachment;
-    if (f.welcome || attachment) {
+    if (f.welcome || f.attachment) {
       body.welcome = { ...(f.welcome ? { text: f.welcome } : {}),
-        ...(attachment ? { attachment: { ...attachment, type: attachment.type.toLowerCase() } } : {}) };
+        ...(f.attachment ? { attachment: attachmentToApi(WELCOME_ATTACHMENT, f.attachment) } : {}) };
     }
     if (!id && f.groupChatId) body.groupChatId = f.groupChatId;
     if (id && existing.data?.groupChatId) body.groupChatId = existing.data.groupChatId;
@@ -315,7 +364,12 @@ function ChannelForm({ id }) {
       <${Field} label=${t.channels.code} name="code" value=${f.code} onInput=${set('code')} error=${error} help=${t.channels.codeHelp} disabled=${!!id} />
       <${Field} label=${t.channels.staff} name="staffUserIds" value=${f.staff} onInput=${set('staff')} error=${error} help=${t.channels.staffHelp} required />
       <${Field} label=${t.channels.tags} name="tagIds" value=${f.tags} onInput=${set('tags')} error=${error} help=${t.channels.staffHelp} />
-      <${Field} label=${t.channels.welcome} name="welcome" type="textarea" value=${f.welcome} onInput=${set('welcome')} error=${error} />
+      <fieldset id="welcome-fields"><legend>${t.channels.welcomeMessage}</legend>
+        <${Field} label=${t.channels.welcome} name="welcome.text" type="textarea" value=${f.welcome} onInput=${set('welcome')} error=${error}
+          also=${['welcome']} />
+        <${AttachmentFields} name="welcome.attachment" spec=${WELCOME_ATTACHMENT} value=${f.attachment} onInput=${set('attachment')}
+          error=${error} allowNone />
+      </fieldset>
       <${Field} label=${t.channels.groupChatId} name="groupChatId" value=${f.groupChatId} onInput=${set('groupChatId')} error=${error} disabled=${!!id} />
       <${Field} label=${t.channels.skipVerify} name="skipVerify" type="checkbox" value=${f.skipVerify} onInput=${set('skipVerify')} error=${error} />
       <div class="buttons">
@@ -349,7 +403,8 @@ function ChannelDetail({ id }) {
     <${ErrorBanner} error=${channel.error || archError} onRetry=${channel.reload} />
     ${c && html`<div class="cols"><div><${QrImage} channel=${c} size=${160} /></div>
       <dl class="kv"><dt>ID</dt><dd><code>${c.channelId}</code></dd><dt>${t.channels.staff}</dt><dd>${(c.staffUserIds || []).join(', ')}</dd>
-      <dt>${t.channels.status}</dt><dd>${t.channels.state[c.status] || c.status}</dd><dt>${t.channels.welcome}</dt><dd>${c.welcome?.text || '—'}</dd></dl></div>`}
+      <dt>${t.channels.status}</dt><dd>${t.channels.state[c.status] || c.status}</dd><dt>${t.channels.welcome}</dt><dd>${c.welcome?.text || '—'}</dd>
+      <dt>${t.att.type}</dt><dd>${c.welcome?.attachment ? t.att.types[c.welcome.attachment.type.toLowerCase()] : '—'}</dd></dl></div>`}
     <form class="inline" onSubmit=${e => { e.preventDefault(); setApplied(range); }}>
       <${Field} label=${t.from} name="from" type="date" value=${range.from} onInput=${v => setRange({ ...range, from: v })} error=${stats.error} />
       <${Field} label=${t.to} name="to" type="date" value=${range.to} onInput=${v => setRange({ ...range, to: v })} error=${stats.error} />
@@ -532,44 +587,109 @@ function Capacity() {
     </table>`}`;
 }
 
-const emptyStep = kind => ({ stepId: '', chatType: 'single', when: kind === 'JOURNEY' ? 'day' : 'at', value: '', time: '', text: '' });
+// ---------------------------------------------------------------- attachments (SOP steps, welcome messages)
+
+// The fields of each attachment type, as each API names them ([field, label key] where the label differs).
+const SOP_ATTACHMENT = { image: ['mediaId', 'picUrl'], link: ['title', 'url', 'picUrl', 'desc'], miniprogram: ['title', 'picMediaId', 'appId', 'page'] };
+const WELCOME_ATTACHMENT = { image: ['mediaId'], link: ['title', 'url', 'picUrl', ['description', 'desc']],
+  miniprogram: ['title', ['mediaId', 'picMediaId'], 'appId', 'page'] };
+const fieldName = f => (Array.isArray(f) ? f[0] : f);
+
+/** An attachment from the API (its type lower-cased, no empty fields) as the form keeps it. */
+function attachmentFromApi(a) {
+  if (!a) return null;
+  const out = { type: a.type.toLowerCase() };
+  Object.entries(a).forEach(([k, v]) => { if (k !== 'type' && v !== null && v !== undefined) out[k] = v; });
+  return out;
+}
+/** The attachment as the API takes it: its type and the non-empty fields of that type. */
+function attachmentToApi(spec, a) {
+  const out = { type: a.type };
+  (spec[a.type] || []).map(fieldName).forEach(k => { if (a[k] && a[k].trim()) out[k] = a[k].trim(); });
+  return out;
+}
+
+function AttachmentFields({ name, spec, value, onInput, error, allowNone }) {
+  const t = useT();
+  const type = value?.type || '';
+  const options = [...(allowNone ? [['', t.att.types.none]] : []), ...Object.keys(spec).map(k => [k, t.att.types[k]])];
+  return html`<div class="attachment" data-attachment=${name}>
+    <${Field} label=${t.att.type} name=${`${name}.type`} type="select" value=${type} error=${error} also=${[name]}
+      options=${options} onInput=${v => onInput(v ? { type: v } : null)} />
+    ${type && spec[type].map(f => {
+      const [k, label] = Array.isArray(f) ? f : [f, f];
+      return html`<${Field} key=${`${type}-${k}`} label=${t.att.f[label]} name=${`${name}.${k}`} value=${value[k] || ''}
+        onInput=${v => onInput({ ...value, [k]: v })} error=${error} help=${t.att.h[label]} />`;
+    })}
+  </div>`;
+}
+
+// ---------------------------------------------------------------- SOP editor
+
+const MAX_ATTACHMENTS = 9;
+const emptyStep = kind => ({ stepId: '', chatType: 'single', when: kind === 'JOURNEY' ? 'day' : 'at', value: '', time: '', text: '', attachments: [] });
 
 function stepFromApi(s) {
   const sc = s.schedule || {};
   const when = sc.at !== undefined ? 'at' : sc.cron !== undefined ? 'cron' : sc.afterMinutes !== undefined ? 'afterMinutes' : 'day';
-  return { stepId: s.stepId, chatType: s.chatType || 'single', when, value: String(sc[when] ?? ''), time: sc.time || '', text: s.content?.text || '' };
+  return { stepId: s.stepId, chatType: s.chatType || 'single', when, value: String(sc[when] ?? ''), time: sc.time || '', text: s.content?.text || '',
+    attachments: (s.content?.attachments || []).map(attachmentFromApi) };
 }
 
 function stepToApi(s) {
   const schedule = s.when === 'day' ? { day: Number(s.value), time: s.time }
     : s.when === 'afterMinutes' ? { afterMinutes: Number(s.value) } : { [s.when]: s.value };
-  return { ...(s.stepId ? { stepId: s.stepId } : {}), chatType: s.chatType, schedule, content: { text: s.text } };
+  const content = { ...(s.text ? { text: s.text } : {}),
+    ...(s.attachments.length ? { attachments: s.attachments.map(a => attachmentToApi(SOP_ATTACHMENT, a)) } : {}) };
+  return { ...(s.stepId ? { stepId: s.stepId } : {}), chatType: s.chatType, schedule, content };
+}
+
+const emptySop = () => ({ name: '', kind: 'BROADCAST', status: 'ACTIVE', priority: '5', senders: '', channelIds: '', tagsAny: '', tagsAll: '',
+  tagsNone: '', rfmSegments: [], lifecycleStages: [], addedFrom: '', addedTo: '', groupChats: null, steps: [emptyStep('BROADCAST')] });
+
+function sopFromApi(s) {
+  const a = s.audience || {};
+  const j = x => (x || []).join(', ');
+  return { name: s.name, kind: s.kind, status: s.status, priority: String(s.priority ?? 5), senders: j(a.senders), channelIds: j(a.channelIds),
+    tagsAny: j(a.tags?.any), tagsAll: j(a.tags?.all), tagsNone: j(a.tags?.none), rfmSegments: a.rfmSegments || [],
+    lifecycleStages: a.lifecycleStages || [], addedFrom: a.addedBetween?.from || '', addedTo: a.addedBetween?.to || '',
+    groupChats: a.groupChats?.length ? a.groupChats : null, steps: s.steps.map(stepFromApi), version: s.version };
+}
+
+/** The audience as the API takes it: only the filters that are set. Customer groups set through the API are kept. */
+function audienceToApi(f) {
+  const audience = {};
+  if (f.senders) audience.senders = list(f.senders);
+  if (f.channelIds) audience.channelIds = list(f.channelIds);
+  const tags = {};
+  if (f.tagsAny) tags.any = list(f.tagsAny);
+  if (f.tagsAll) tags.all = list(f.tagsAll);
+  if (f.tagsNone) tags.none = list(f.tagsNone);
+  if (Object.keys(tags).length) audience.tags = tags;
+  if (f.rfmSegments.length) audience.rfmSegments = f.rfmSegments;
+  if (f.lifecycleStages.length) audience.lifecycleStages = f.lifecycleStages;
+  if (f.addedFrom || f.addedTo) audience.addedBetween = { ...(f.addedFrom ? { from: f.addedFrom } : {}), ...(f.addedTo ? { to: f.addedTo } : {}) };
+  if (f.groupChats) audience.groupChats = f.groupChats;
+  return audience;
 }
 
 function SopEditor({ id }) {
   const t = useT();
   const existing = useApi(id ? `/admin/sops/${enc(id)}` : null);
-  const [f, setF] = useState({ name: '', kind: 'BROADCAST', status: 'ACTIVE', priority: '5', senders: '', channelIds: '', tagsAny: '', steps: [emptyStep('BROADCAST')] });
+  const [f, setF] = useState(emptySop);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    const s = existing.data;
-    if (s) setF({ name: s.name, kind: s.kind, status: s.status, priority: String(s.priority ?? 5), senders: (s.audience?.senders || []).join(', '),
-      channelIds: (s.audience?.channelIds || []).join(', '), tagsAny: (s.audience?.tags?.any || []).join(', '),
-      steps: s.steps.map(stepFromApi), version: s.version });
-  }, [existing.data]);
+  useEffect(() => { if (existing.data) setF(sopFromApi(existing.data)); }, [existing.data]);
   const set = k => v => setF({ ...f, [k]: v });
   const setStep = (i, k) => v => setF({ ...f, steps: f.steps.map((s, j) => (j === i ? { ...s, [k]: v } : s)) });
+  const setAttachments = (i, change) => setF({ ...f, steps: f.steps.map((s, j) => (j === i ? { ...s, attachments: change(s.attachments) } : s)) });
   const submit = async e => {
     e.preventDefault();
     setBusy(true); setError(null); setSaved(false);
-    const audience = {};
-    if (f.senders) audience.senders = list(f.senders);
-    if (f.channelIds) audience.channelIds = list(f.channelIds);
-    if (f.tagsAny) audience.tags = { any: list(f.tagsAny) };
     const priority = /^\d+$/.test(f.priority.trim()) ? Number(f.priority.trim()) : f.priority; // the API explains a bad value
-    const body = { name: f.name, kind: f.kind, status: f.status, priority, audience, steps: f.steps.map(stepToApi), ...(id ? { version: f.version } : {}) };
+    const body = { name: f.name, kind: f.kind, status: f.status, priority, audience: audienceToApi(f), steps: f.steps.map(stepToApi),
+      ...(id ? { version: f.version } : {}) };
     try {
       const s = await api(id ? 'PUT' : 'POST', id ? `/admin/sops/${enc(id)}` : '/admin/sops', body);
       if (id) { existing.reload(); setSaved(true); } else go(`/sop/${enc(s.sopId)}`);
@@ -580,7 +700,9 @@ function SopEditor({ id }) {
     try { await api('DELETE', `/admin/sops/${enc(id)}`); go('/sop'); } catch (err) { setError(err); }
   };
   const whenOptions = f.kind === 'JOURNEY' ? ['day', 'afterMinutes'] : ['at', 'cron'];
-  const names = ['name', 'kind', 'status', 'priority', 'version', 'audience.senders', 'audience.channelIds', 'audience.tags', 'steps'];
+  const names = ['name', 'kind', 'status', 'priority', 'version', 'audience.senders', 'audience.channelIds', 'audience.tags',
+    'audience.rfmSegments', 'audience.lifecycleStages', 'audience.addedBetween', 'steps'];
+  const help = t.channels.staffHelp;
   if (id && existing.loading && !existing.data) return html`<${Loading} />`;
   return html`<${Page} title=${id ? t.sop.editTitle : t.sop.new}
       actions=${html`<div class="buttons">${id && html`<button type="button" onClick=${remove}>${t.del}</button>`}<a class="button" href="#/sop">${t.back}</a></div>`}>
@@ -594,18 +716,45 @@ function SopEditor({ id }) {
       <${Field} label=${t.sop.status} name="status" type="select" value=${f.status} onInput=${set('status')} error=${error}
         options=${['ACTIVE', 'PAUSED'].map(k => [k, t.sop.statuses[k]])} />
       <${Field} label=${t.sop.priority} name="priority" value=${f.priority} onInput=${set('priority')} error=${error} />
-      <${Field} label=${t.sop.senders} name="audience.senders" value=${f.senders} onInput=${set('senders')} error=${error} help=${t.channels.staffHelp} />
-      <${Field} label=${t.sop.channelIds} name="audience.channelIds" value=${f.channelIds} onInput=${set('channelIds')} error=${error} help=${t.channels.staffHelp} />
-      <${Field} label=${t.sop.tagsAny} name="audience.tags" value=${f.tagsAny} onInput=${set('tagsAny')} error=${error} help=${t.channels.staffHelp} />
+      <fieldset id="sop-audience"><legend>${t.sop.audience}</legend>
+        <p class="help">${t.sop.audienceHelp}</p>
+        <${Field} label=${t.sop.senders} name="audience.senders" value=${f.senders} onInput=${set('senders')} error=${error} help=${help} />
+        <${Field} label=${t.sop.tagsAny} name="audience.tags.any" value=${f.tagsAny} onInput=${set('tagsAny')} error=${error} help=${help} also=${['audience.tags']} />
+        <${Field} label=${t.sop.tagsAll} name="audience.tags.all" value=${f.tagsAll} onInput=${set('tagsAll')} error=${error} help=${help} />
+        <${Field} label=${t.sop.tagsNone} name="audience.tags.none" value=${f.tagsNone} onInput=${set('tagsNone')} error=${error} help=${help} />
+        <${Field} label=${t.sop.channelIds} name="audience.channelIds" value=${f.channelIds} onInput=${set('channelIds')} error=${error} help=${help} />
+        <${CheckGroup} legend=${t.sop.rfmSegments} name="audience.rfmSegments" value=${f.rfmSegments} onInput=${set('rfmSegments')} error=${error}
+          options=${Object.keys(t.segments).map(k => [k, t.segments[k]])} />
+        <${CheckGroup} legend=${t.sop.lifecycleStages} name="audience.lifecycleStages" value=${f.lifecycleStages} onInput=${set('lifecycleStages')}
+          error=${error} options=${Object.keys(t.stages).map(k => [k, t.stages[k]])} />
+        <fieldset data-field="audience.addedBetween"><legend>${t.sop.addedBetween}</legend>
+          <div class="inline">
+            <${Field} label=${t.from} name="audience.addedBetween.from" type="date" value=${f.addedFrom} onInput=${set('addedFrom')} error=${error} />
+            <${Field} label=${t.to} name="audience.addedBetween.to" type="date" value=${f.addedTo} onInput=${set('addedTo')} error=${error} />
+          </div>
+          <${GroupError} error=${error} name="audience.addedBetween" />
+        </fieldset>
+        ${f.groupChats && html`<p class="help">${t.sop.groupChatsKept(f.groupChats.length)}</p>`}
+      </fieldset>
       <fieldset><legend>${t.sop.steps}</legend>
-        ${f.steps.map((s, i) => html`<fieldset class="step"><legend>${t.sop.step(i + 1)}${s.stepId && html` <code>${s.stepId}</code>`}</legend>
+        ${f.steps.map((s, i) => html`<fieldset class="step" data-step-index=${i}><legend>${t.sop.step(i + 1)}${s.stepId && html` <code>${s.stepId}</code>`}</legend>
           ${f.kind === 'BROADCAST' && html`<${Field} label=${t.sop.chatType} name=${`steps[${i}].chatType`} type="select" value=${s.chatType}
             onInput=${setStep(i, 'chatType')} error=${error} options=${['single', 'group'].map(k => [k, t.sop.chatTypes[k]])} />`}
           <${Field} label=${t.sop.when} name=${`steps[${i}].when`} type="select" value=${s.when} onInput=${setStep(i, 'when')}
             options=${whenOptions.map(k => [k, t.sop[k]])} />
           <${Field} label=${t.sop[s.when]} name=${`steps[${i}].schedule`} value=${s.value} onInput=${setStep(i, 'value')} error=${error} />
           ${s.when === 'day' && html`<${Field} label=${t.sop.time} name=${`steps[${i}].schedule.time`} value=${s.time} onInput=${setStep(i, 'time')} />`}
-          <${Field} label=${t.sop.text} name=${`steps[${i}].content`} type="textarea" value=${s.text} onInput=${setStep(i, 'text')} error=${error} />
+          <${Field} label=${t.sop.text} name=${`steps[${i}].content.text`} type="textarea" value=${s.text} onInput=${setStep(i, 'text')} error=${error}
+            also=${[`steps[${i}].content`]} />
+          <fieldset class="attachments"><legend>${t.sop.attachments}</legend>
+            ${s.attachments.map((a, j) => html`<div class="attachment-item">
+              <${AttachmentFields} name=${`steps[${i}].content.attachments[${j}]`} spec=${SOP_ATTACHMENT} value=${a} error=${error}
+                onInput=${v => setAttachments(i, as => as.map((x, k) => (k === j ? v : x)))} />
+              <button type="button" onClick=${() => setAttachments(i, as => as.filter((_, k) => k !== j))}>${t.att.remove}</button></div>`)}
+            ${s.attachments.length < MAX_ATTACHMENTS && html`<div><button type="button"
+              onClick=${() => setAttachments(i, as => [...as, { type: 'image' }])}>${t.att.add}</button></div>`}
+            <${GroupError} error=${error} name=${`steps[${i}].content.attachments`} />
+          </fieldset>
           ${f.steps.length > 1 && html`<button type="button" onClick=${() => setF({ ...f, steps: f.steps.filter((_, j) => j !== i) })}>${t.sop.removeStep}</button>`}
         </fieldset>`)}
         <button type="button" onClick=${() => setF({ ...f, steps: [...f.steps, emptyStep(f.kind)] })}>${t.sop.addStep}</button>
@@ -647,9 +796,28 @@ function UnconfirmedSenders({ runs }) {
 
 // ---------------------------------------------------------------- customers
 
+/** Customers whose name begins with what was typed (GET /admin/customers?name=), each a link to their page. */
+function NameSearch({ name, found }) {
+  const t = useT();
+  if (!name) return null;
+  return html`<h2>${t.customers.found}</h2>
+    ${found.loading && html`<${Loading} />`}
+    ${found.error && !Object.keys(found.error.fields || {}).length && html`<${ErrorBanner} error=${found.error} onRetry=${found.reload} />`}
+    ${found.data && html`<${Pager} id="name-results" caption=${t.customers.foundFor(name)} items=${found.data.customers}
+      head=${[t.customers.name, 'ID', t.customers.firstChannel, t.customers.firstAddedAt, t.customers.active]}
+      render=${c => html`<tr data-customer=${c.externalUserId}><td><a href=${`#/customers?id=${enc(c.externalUserId)}`}>${c.name}</a></td>
+        <td><code>${c.externalUserId}</code></td><td>${c.firstChannelId || '—'}</td><td>${time(c.firstAddedAt)}</td>
+        <td>${c.activeRelationships}</td></tr>`} />`}`;
+}
+
 function Customers({ query }) {
   const t = useT();
   const id = query.get('id') || '';
+  const name = query.get('name') || '';
+  const [nameInput, setNameInput] = useState(name);
+  const found = useApi(name ? `/admin/customers?name=${encodeURIComponent(name)}&limit=50` : null);
+  const shownName = useRef(name);
+  useEffect(() => { if (shownName.current !== name) { shownName.current = name; setNameInput(name); } }, [name]);
   const [input, setInput] = useState(id);
   // Follow the address when it changes (back, a link), never on mount: what was typed before the first effect ran stays.
   const shownId = useRef(id);
@@ -670,6 +838,11 @@ function Customers({ query }) {
   const seg = s => (s ? t.segments[s] || s : '—');
   const stg = s => (s ? t.stages[s] || s : '—');
   return html`<${Page} title=${t.customers.title}>
+    <form class="inline" id="name-search" role="search" onSubmit=${e => { e.preventDefault(); go(`/customers?name=${encodeURIComponent(nameInput)}`); }}>
+      <${Field} label=${t.customers.byName} name="name" value=${nameInput} onInput=${setNameInput} error=${found.error} help=${t.customers.byNameHelp} />
+      <button type="submit" class="primary">${t.customers.search}</button>
+    </form>
+    <${NameSearch} name=${name} found=${found} />
     <form class="inline" onSubmit=${e => { e.preventDefault(); go(`/customers?id=${enc(input.trim())}`); }}>
       <${Field} label=${t.customers.id} name="externalUserId" value=${input} onInput=${setInput} error=${customer.error} />
       <button type="submit" class="primary">${t.customers.lookup}</button>
@@ -738,18 +911,7 @@ function Rfm() {
     ${dist.loading && html`<${Loading} />`}
     <${ErrorBanner} error=${dist.error} onRetry=${dist.reload} />
     ${d && html`<dl class="figures"><div data-figure="customers"><dt>${t.rfm.customers}</dt><dd>${d.customers}</dd></div></dl>
-      <div class="cols">
-        <div><h2>${t.rfm.segments}</h2>
-          <${Chart} id="segments-chart" label=${t.rfm.segments} figures=${d.segments.map(s => ({ name: s.name, customers: s.customers }))}
-            option=${{ tooltip: { trigger: 'axis' }, grid: { left: 8, right: 16, containLabel: true },
-              yAxis: { type: 'category', data: d.segments.map(s => t.segments[s.name] || s.name) }, xAxis: { type: 'value', minInterval: 1 },
-              series: [{ type: 'bar', name: t.rfm.segments, data: d.segments.map(s => s.customers) }] }} /></div>
-        <div><h2>${t.rfm.stages}</h2>
-          <${Chart} id="stages-chart" label=${t.rfm.stages} figures=${d.stages.map(s => ({ name: s.name, customers: s.customers }))}
-            option=${{ tooltip: { trigger: 'item' }, legend: { bottom: 0 },
-              series: [{ type: 'pie', radius: ['35%', '65%'], label: { formatter: '{b}: {c}' },
-                data: d.stages.map(s => ({ name: t.stages[s.name] || s.name, value: s.customers })) }] }} /></div>
-      </div>`}
+      <${RfmCharts} d=${d} />`}
     <h2>${t.rfm.thresholds}</h2>
     ${thresholds.loading && html`<${Loading} />`}
     <${ErrorBanner} error=${error || thresholds.error} unmatched=${unmatchedFields(error, keys)} />

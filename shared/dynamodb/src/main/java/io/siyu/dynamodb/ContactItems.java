@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The Contacts table's item layout (docs/tables.md). One partition per customer,
  * {@code pk = corpId#externalUserId}:
  * <ul>
- *   <li>{@code sk = PROFILE}: the customer (first touch, active relationship count, name, unionid);</li>
+ *   <li>{@code sk = PROFILE}: the customer (first touch, active relationship count, name, unionid), with the
+ *   index keys of ByUnionId and ByName;</li>
  *   <li>{@code sk = REL#userId}: one relationship, with the index keys of ByAddedDay and ByStaff;</li>
  *   <li>{@code sk = EV#epochMillis#eventId}: one received contact event (the log state is derived from).</li>
  * </ul>
@@ -54,10 +55,14 @@ public final class ContactItems {
     public static final String UNION_ID = "unionId";
     public static final String UNION_KEY = "unionKey";
     public static final String VERSION = "version";
+    /** ByName (sparse, profiles with a name): {@code nameKey = corpId}, {@code nameSort = searchKey#externalUserId}. */
+    public static final String NAME_KEY = "nameKey";
+    public static final String NAME_SORT = "nameSort";
 
     public static final String BY_ADDED_DAY = "ByAddedDay";
     public static final String BY_STAFF = "ByStaff";
     public static final String BY_UNION_ID = "ByUnionId";
+    public static final String BY_NAME = "ByName";
 
     /** Local days (for ByAddedDay and every per-day counter) are in the corp's time zone. */
     public static final ZoneId CORP_ZONE = ZoneId.of("Asia/Shanghai");

@@ -6,6 +6,7 @@ import static io.siyu.dynamodb.Items.s;
 
 import io.siyu.core.contacts.ContactDirectory;
 import io.siyu.core.contacts.Customer;
+import io.siyu.core.contacts.CustomerNames;
 import io.siyu.core.contacts.Relationship;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** {@link ContactDirectory} over the Contacts table: one GetItem or one Query per call. */
+/** {@link ContactDirectory} over the Contacts table: one GetItem or Query (of the table or an index) per call. */
 public final class DynamoDbContactDirectory implements ContactDirectory {
 
     private final DynamoDbClient dynamoDb;
@@ -46,6 +47,27 @@ public final class DynamoDbContactDirectory implements ContactDirectory {
             page.items().forEach(i -> out.add(ContactItems.relationship(corpId, i)));
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
+        return out;
+    }
+
+    @Override
+    public List<Customer> customersByName(String corpId, String prefix, int limit) {
+        String key = CustomerNames.searchKey(prefix);
+        if (key == null || limit <= 0) {
+            return List.of();
+        }
+        List<Customer> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            var page = dynamoDb.query(b -> b.tableName(table).indexName(ContactItems.BY_NAME)
+                    .keyConditionExpression("#k = :corp AND begins_with(#s, :prefix)")
+                    .expressionAttributeNames(Map.of("#k", ContactItems.NAME_KEY, "#s", ContactItems.NAME_SORT))
+                    .expressionAttributeValues(Map.of(":corp", s(corpId), ":prefix", s(key)))
+                    .limit(limit - out.size()).exclusiveStartKey(from));
+            page.items().forEach(i -> out.add(ContactItems.customer(corpId, i)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && out.size() < limit);
         return out;
     }
 

@@ -12,6 +12,7 @@ import io.siyu.core.contacts.ContactFact;
 import io.siyu.core.contacts.ContactHistory;
 import io.siyu.core.contacts.ContactLedger;
 import io.siyu.core.contacts.Customer;
+import io.siyu.core.contacts.CustomerNames;
 import io.siyu.core.contacts.Relationship;
 import io.siyu.core.events.ContactRemoved.RemovedBy;
 import java.time.ZoneId;
@@ -152,6 +153,18 @@ public final class DynamoDbContactLedger implements ContactLedger {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":name", s(profile.name() == null ? "" : profile.name()),
                 ":type", n(profile.type())));
         String set = "SET #name = :name, #type = :type";
+        String remove = " REMOVE #pending";
+        // ByName: profiles with a searchable name are on the index; a name WeCom no longer gives leaves it.
+        String searchKey = CustomerNames.searchKey(profile.name());
+        names.put("#nameKey", NAME_KEY);
+        names.put("#nameSort", NAME_SORT);
+        if (searchKey != null) {
+            set += ", #nameKey = :nameKey, #nameSort = :nameSort";
+            values.put(":nameKey", s(corpId));
+            values.put(":nameSort", s(searchKey + "#" + externalUserId));
+        } else {
+            remove += ", #nameKey, #nameSort";
+        }
         if (profile.unionId() != null) {
             set += ", #union = :union, #unionKey = :unionKey";
             names.put("#union", UNION_ID);
@@ -161,7 +174,7 @@ public final class DynamoDbContactLedger implements ContactLedger {
         }
         return Update.builder().tableName(contactsTable)
                 .key(Map.of(PK, s(ContactItems.pk(corpId, externalUserId)), SK, s(PROFILE)))
-                .updateExpression(set + " REMOVE #pending").conditionExpression("attribute_exists(#pk)")
+                .updateExpression(set + remove).conditionExpression("attribute_exists(#pk)")
                 .expressionAttributeNames(names).expressionAttributeValues(values).build();
     }
 

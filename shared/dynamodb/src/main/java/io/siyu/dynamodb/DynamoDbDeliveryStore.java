@@ -62,7 +62,28 @@ public final class DynamoDbDeliveryStore implements DeliveryStore {
             page.items().forEach(item -> keys.add(str(item, DispatchItems.PK)));
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
-        // ByRun does not project the delivery attributes: read the heads, 100 keys per BatchGetItem.
+        // ByRun does not project the delivery attributes: read the heads.
+        return heads(keys);
+    }
+
+    @Override
+    public List<SenderTask> followed(String corpId) {
+        List<String> keys = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            var page = dynamoDb.query(b -> b.tableName(dispatchTable).indexName(DispatchItems.BY_DELIVERY_CHECK)
+                    .keyConditionExpression("#corp = :corp").expressionAttributeNames(Map.of("#corp", DispatchItems.DELIVERY_CORP))
+                    .expressionAttributeValues(Map.of(":corp", s(corpId))).exclusiveStartKey(from));
+            page.items().forEach(item -> keys.add(str(item, DispatchItems.PK)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        // ByDeliveryCheck is KEYS_ONLY: read the heads.
+        return heads(keys);
+    }
+
+    /** The dispatch heads of {@code keys} as sender tasks, in that order, 100 keys per BatchGetItem. */
+    private List<SenderTask> heads(List<String> keys) {
         Map<String, SenderTask> byKey = new HashMap<>();
         for (int i = 0; i < keys.size(); i += 100) {
             Map<String, KeysAndAttributes> request = Map.of(dispatchTable, KeysAndAttributes.builder()

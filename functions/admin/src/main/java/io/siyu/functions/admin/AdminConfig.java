@@ -12,6 +12,7 @@ import io.siyu.dynamodb.DynamoDbRfmRepository;
 import io.siyu.dynamodb.DynamoDbDailyClaims;
 import io.siyu.dynamodb.DynamoDbDeliveryStore;
 import io.siyu.dynamodb.DynamoDbLinks;
+import io.siyu.dynamodb.DynamoDbReferralCampaigns;
 import io.siyu.dynamodb.DynamoDbSopStore;
 import io.siyu.functions.admin.channels.ChannelRoutes;
 import io.siyu.functions.admin.channels.ChannelService;
@@ -19,6 +20,7 @@ import io.siyu.functions.admin.channels.CustomerRoutes;
 import io.siyu.functions.admin.http.Route;
 import io.siyu.functions.admin.console.ConsoleAssets;
 import io.siyu.functions.admin.http.Router;
+import io.siyu.functions.admin.overview.OverviewRoutes;
 import io.siyu.functions.admin.rfm.RfmRoutes;
 import io.siyu.functions.admin.referral.ReferralAdminConfig;
 import io.siyu.functions.admin.sop.SopRoutes;
@@ -67,17 +69,22 @@ record AdminConfig(String corpId, String contactsTable, String channelsTable, St
         DynamoDbClient dynamoDb = AwsClients.configure(DynamoDbClient.builder(), "DYNAMODB").build();
         WeComClient wecom = WeComClient.create(URI.create(wecomBaseUrl), corpId, wecomSecret, Duration.ofSeconds(8));
         Clock clock = Clock.systemUTC();
+        ChannelRoutes channels = new ChannelRoutes(corpId,
+                new ChannelService(new DynamoDbChannels(dynamoDb, channelsTable), new ExternalContactApi(wecom),
+                        new GroupChatApi(wecom), clock, ChannelService.randomIds()),
+                new DynamoDbChannelStats(dynamoDb, channelStatsTable), clock, ContactItems.CORP_ZONE);
+        RfmRoutes rfm = new RfmRoutes(corpId, new DynamoDbRfmRepository(dynamoDb, rfmTable, null), clock);
+        DynamoDbDeliveryStore deliveries = new DynamoDbDeliveryStore(dynamoDb, sopTable, sopDispatchTable);
         List<Route.Module> modules = List.of(
                 new HealthRoutes(corpId),
-                new ChannelRoutes(corpId,
-                        new ChannelService(new DynamoDbChannels(dynamoDb, channelsTable), new ExternalContactApi(wecom),
-                                new GroupChatApi(wecom), clock, ChannelService.randomIds()),
-                        new DynamoDbChannelStats(dynamoDb, channelStatsTable), clock, ContactItems.CORP_ZONE),
+                new OverviewRoutes(corpId, channels, new DynamoDbReferralCampaigns(dynamoDb, referral.campaignsTable()), deliveries, rfm,
+                        clock, ContactItems.CORP_ZONE),
+                channels,
                 new CustomerRoutes(corpId, new DynamoDbContactDirectory(dynamoDb, contactsTable)),
-                new RfmRoutes(corpId, new DynamoDbRfmRepository(dynamoDb, rfmTable, null), clock),
+                rfm,
                 referral.routes(corpId, dynamoDb, wecom, clock),
                 new SopRoutes(corpId, new DynamoDbSopStore(dynamoDb, sopTable),
-                        new DynamoDbDeliveryStore(dynamoDb, sopTable, sopDispatchTable), new DynamoDbDailyClaims(dynamoDb, sopTable, sopDispatchTable, 1),
+                        deliveries, new DynamoDbDailyClaims(dynamoDb, sopTable, sopDispatchTable, 1),
                         new DynamoDbLinks(dynamoDb, linksTable, clock), new MassMessageApi(wecom), clock, ChannelService.randomIds()),
                 new ConsoleAssets());
         return new Router(Route.all(modules), json());

@@ -17,7 +17,16 @@ public record ChannelReport(String channel, LocalDate from, LocalDate to, List<R
                       long lost, long net, long cohort, Retention retentionD1, Retention retentionD7, Retention retentionD30) {}
 
     public record Totals(long adds, long newCustomers, long returning, long lostByCustomer, long lostByStaff, long lost,
-                         long net) {}
+                         long net) {
+
+        public static final Totals ZERO = new Totals(0, 0, 0, 0, 0, 0, 0);
+
+        /** The totals of two channels (or ranges) together: every figure is a sum. */
+        public Totals plus(Totals o) {
+            return new Totals(adds + o.adds, newCustomers + o.newCustomers, returning + o.returning, lostByCustomer + o.lostByCustomer,
+                    lostByStaff + o.lostByStaff, lost + o.lost, net + o.net);
+        }
+    }
 
     public static ChannelReport of(String channel, LocalDate from, LocalDate to, List<ChannelDay> stored, LocalDate today) {
         java.util.Map<LocalDate, ChannelDay> byDay = new java.util.HashMap<>();

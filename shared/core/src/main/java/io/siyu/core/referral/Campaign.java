@@ -55,6 +55,11 @@ public record Campaign(String corpId, String campaignId, String name, CampaignKi
         return status == CampaignStatus.ACTIVE && at.isBefore(endAt.plus(TRACKING_AFTER_END));
     }
 
+    /** Running at {@code now}: not archived, and a code used now credits its inviter. */
+    public boolean activeAt(Instant now) {
+        return status == CampaignStatus.ACTIVE && credits(now);
+    }
+
     public boolean ended(Instant now) {
         return !now.isBefore(endAt);
     }

@@ -111,6 +111,12 @@ public interface DeliveryStore {
     /** The run's tasks WeCom created (one per dispatch), in sender order. */
     List<SenderTask> tasks(RunId run);
 
+    /**
+     * Every task of the corp the delivery sync still follows (the ByDeliveryCheck index), as
+     * reports show it; {@link SenderTask#cancellable()} tells those still waiting for their sender.
+     */
+    List<SenderTask> followed(String corpId);
+
     /** Keys of the corp's followed tasks whose next check is due at {@code now}, oldest check first, at most {@code limit}. */
     List<String> due(String corpId, Instant now, int limit);
 

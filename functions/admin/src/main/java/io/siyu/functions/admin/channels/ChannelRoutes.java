@@ -115,6 +115,37 @@ public final class ChannelRoutes implements Route.Module {
         return ApiResponse.ok(out);
     }
 
+    /** The corp's funnel over the last {@code days} local days up to today, from every channel and both buckets. */
+    public record CorpPeriod(int days, LocalDate from, LocalDate to, ChannelReport.Totals totals) {}
+
+    /**
+     * For each of {@code periods} (numbers of local days ending today): the totals of every channel
+     * (archived ones included) and of the unattributed and referral buckets, the same figures the
+     * ranking reports, summed. Each channel's counters are read once, over the longest period.
+     */
+    public List<CorpPeriod> corpPeriods(int... periods) {
+        LocalDate to = today();
+        int longest = java.util.Arrays.stream(periods).max().orElseThrow();
+        LocalDate from = to.minusDays(longest - 1);
+        List<String> sources = new ArrayList<>();
+        channels.list(corpId).forEach(c -> sources.add(c.channelId()));
+        sources.add(ChannelStat.UNATTRIBUTED);
+        sources.add(ChannelStat.REFERRAL);
+        ChannelReport.Totals[] sums = new ChannelReport.Totals[periods.length];
+        java.util.Arrays.fill(sums, ChannelReport.Totals.ZERO);
+        for (String source : sources) {
+            List<io.siyu.core.channels.ChannelDay> days = stats.days(corpId, source, from, to);
+            for (int i = 0; i < periods.length; i++) {
+                sums[i] = sums[i].plus(ChannelReport.of(source, to.minusDays(periods[i] - 1), to, days, to).totals());
+            }
+        }
+        List<CorpPeriod> out = new ArrayList<>();
+        for (int i = 0; i < periods.length; i++) {
+            out.add(new CorpPeriod(periods[i], to.minusDays(periods[i] - 1), to, sums[i]));
+        }
+        return out;
+    }
+
     /** {@code from}/{@code to} (local days, inclusive); the last 30 days by default. */
     private LocalDate[] range(ApiRequest r) {
         LocalDate to = date(r, "to", today());

@@ -119,7 +119,8 @@ public final class RfmRoutes implements Route.Module {
         return ApiResponse.ok(new HistoryPage(items, next));
     }
 
-    private Distribution distribution() {
+    /** Customers per segment and per stage, from the distribution counters. */
+    public Distribution distribution() {
         RfmRepository.Distribution d = repository.distribution(corpId);
         List<Count> segments = new ArrayList<>();
         long total = 0;
