@@ -12,9 +12,11 @@ import io.siyu.functions.admin.rfm.RfmRoutes;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -67,7 +69,7 @@ public final class OverviewRoutes implements Route.Module {
         long activeCampaigns = campaigns.campaigns(corpId).stream().filter(c -> c.activeAt(now)).count();
         long tasks = 0;
         long recipients = 0;
-        java.util.Set<String> senders = new java.util.HashSet<>();
+        Set<String> senders = new HashSet<>();
         for (DeliveryStore.SenderTask task : deliveries.followed(corpId)) {
             if (task.cancellable()) {
                 tasks++;
