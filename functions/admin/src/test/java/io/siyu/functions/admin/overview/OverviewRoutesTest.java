@@ -20,40 +20,27 @@ import io.siyu.core.rfm.RfmState;
 import io.siyu.core.rfm.RfmThresholds;
 import io.siyu.core.rfm.RfmTotals;
 import io.siyu.core.rfm.RfmTransition;
-import io.siyu.core.sop.Audience;
-import io.siyu.core.sop.Chain;
-import io.siyu.core.sop.ChainCommit;
-import io.siyu.core.sop.ChainSource;
-import io.siyu.core.sop.ChatType;
-import io.siyu.core.sop.Content;
 import io.siyu.core.sop.DeliveryStore;
-import io.siyu.core.sop.DispatchFiller;
-import io.siyu.core.sop.Run;
-import io.siyu.core.sop.RunCounters;
 import io.siyu.core.sop.RunId;
-import io.siyu.core.sop.SopKind;
 import io.siyu.dynamodb.ContactItems;
 import io.siyu.dynamodb.DynamoDbChannels;
 import io.siyu.dynamodb.DynamoDbContactLedger;
 import io.siyu.dynamodb.DynamoDbDeliveryStore;
-import io.siyu.dynamodb.DynamoDbDispatchStore;
-import io.siyu.dynamodb.DynamoDbPlanningStore;
 import io.siyu.dynamodb.DynamoDbReferralCampaigns;
 import io.siyu.dynamodb.DynamoDbRfmRepository;
 import io.siyu.emulators.LambdaContext;
 import io.siyu.functions.admin.AdminHandlers;
 import io.siyu.lambda.Env;
+import io.siyu.functions.admin.SopTasks;
 import io.siyu.testing.AwsEmulators;
 import io.siyu.testing.AwsEmulatorsExtension;
 import io.siyu.testing.HttpApiEvents;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -237,29 +224,7 @@ class OverviewRoutesTest {
 
     /** One task per sender of {@code run}, created at WeCom now, as the planner and the sender leave them; sender → dispatch key. */
     private Map<String, String> tasks(RunId run, Map<String, List<String>> recipients) {
-        String sopTable = aws.stack().tableName("SopTable");
-        String dispatchTable = aws.stack().tableName("SopDispatchTable");
-        DynamoDbPlanningStore planning = new DynamoDbPlanningStore(aws.dynamoDb(), sopTable, dispatchTable, Clock.systemUTC(),
-                Duration.ofDays(30));
-        DynamoDbDispatchStore dispatches = new DynamoDbDispatchStore(aws.dynamoDb(), sopTable, dispatchTable);
-        Content content = new Content("x", List.of());
-        planning.saveRun(new Run(run, SopKind.BROADCAST, ChatType.SINGLE, content, Audience.of(List.copyOf(recipients.keySet())), 1, null,
-                RunCounters.ZERO));
-        Map<String, String> keys = new HashMap<>();
-        recipients.forEach((sender, ids) -> {
-            Chain chain = Chain.start(run, new ChainSource.Staff(sender));
-            planning.createChain(chain);
-            DispatchFiller filler = new DispatchFiller(chain, ChatType.SINGLE, content, 10_000, 2_500, 90);
-            ids.forEach(r -> filler.offer(sender, r));
-            filler.sealAll();
-            planning.commit(new ChainCommit(0, new Chain(chain.key(), run, chain.source(), 1, null, true, filler.open(), List.of()),
-                    filler.pages(), filler.sealed(), new RunCounters(ids.size(), 0, 0, 0, 0, 0, 0, 1, 1, 0)));
-            String key = filler.sealed().get(0).key();
-            assertThat(dispatches.claim(key, "t", Instant.now().plusSeconds(60))).isTrue();
-            dispatches.taskCreated(dispatches.dispatch(key).orElseThrow(), "t", "msg-" + sender, List.of(), Instant.now());
-            keys.put(sender, key);
-        });
-        return keys;
+        return SopTasks.created(aws, run, recipients);
     }
 
     private static void rfmCustomer(DynamoDbRfmRepository rfm, String id, RfmTotals... steps) {
