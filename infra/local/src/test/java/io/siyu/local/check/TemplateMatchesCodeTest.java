@@ -92,8 +92,8 @@ class TemplateMatchesCodeTest {
 
     @Test
     void aTableTheCodeUsesWithoutAPolicyNamingItIsReported() {
-        String broken = breakCallback(b -> b.replace("        - DynamoDBWritePolicy:\n            TableName: !Ref IdempotencyTable\n", "")
-                .replace("        - DynamoDBReadPolicy:\n            TableName: !Ref IdempotencyTable\n", ""));
+        String broken = breakCallback(b -> b.replace("              Resource: !GetAtt IdempotencyTable.Arn\n",
+                "              Resource: !GetAtt ContactsTable.Arn\n"));
 
         assertThat(callbackProblems(broken)).containsExactly(
                 "CallbackFunction: IDEMPOTENCY_TABLE refers to IdempotencyTable, which none of the function's policies names");
