@@ -2,6 +2,8 @@ package io.siyu.functions.admin.overview;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,8 +65,7 @@ class OverviewRoutesTest {
     private static final ZoneId SHANGHAI = ContactItems.CORP_ZONE;
 
     private AwsEmulators aws;
-    private com.amazonaws.services.lambda.runtime.RequestHandler<com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent,
-            APIGatewayV2HTTPResponse> handler;
+    private RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler;
 
     @BeforeEach
     void setUp(AwsEmulators aws) {
